@@ -1,0 +1,63 @@
+# Liferay mail session role: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+# Debian packages the tests need (installed by `make deps` when run as root).
+#   JDK + Commons Configuration 1.10: the parser Liferay reads portal-ext.properties with
+DEB_PACKAGES := default-jdk-headless libcommons-configuration-java libcommons-lang-java \
+	libcommons-logging-java
+
+RUN_DIR := .run
+
+.PHONY: help run test venv deps lint unit clean
+
+help:
+	@echo "make run   - apply the role to this machine with inventory/local (LIFERAY_HOME in $(RUN_DIR)/liferay)"
+	@echo "make test  - create $(VENV), install the Debian packages the tests need, run linters and tests"
+	@echo "make lint  - yamllint, ansible-lint (production profile), ruff"
+	@echo "make clean - remove $(RUN_DIR) and $(VENV)"
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages: $$missing (run make as root, or apt-get install them)"; exit 1; fi; \
+		echo "installing Debian packages: $$missing"; \
+		apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+run: venv
+	mkdir -p $(RUN_DIR)/liferay
+	$(BIN)/ansible-playbook -i inventory/local/hosts.yml playbooks/site.yml --diff
+	@echo
+	@echo "== $(RUN_DIR)/liferay/portal-ext.properties (secrets masked) =="
+	@sed -E 's/^([^#!=]*(password|secret|credential|token)[^=]*=).*/\1********/I' $(RUN_DIR)/liferay/portal-ext.properties
+
+lint: venv
+	$(BIN)/yamllint --strict .
+	$(BIN)/ansible-lint --profile production --strict
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: venv deps
+	$(BIN)/pytest
+
+test: venv deps lint unit
+
+clean:
+	rm -rf $(RUN_DIR) $(VENV)

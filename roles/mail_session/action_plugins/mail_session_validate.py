@@ -1,0 +1,41 @@
+# Copyright: contributors to the mail_session role
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Validate the mail settings on the controller; see library/mail_session_validate.py for the docs."""
+
+from __future__ import annotations
+
+import os
+
+import ansible.module_utils
+from ansible.plugins.action import ActionBase
+
+_MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "module_utils")
+if _MODULE_UTILS not in ansible.module_utils.__path__:
+    ansible.module_utils.__path__.append(_MODULE_UTILS)
+
+from ansible.module_utils.liferay_mail import validate  # noqa: E402
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("settings", "allow_unusual_ports"))
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        settings = self._task.args.get("settings")
+        if not isinstance(settings, dict):
+            return dict(result, failed=True, msg="settings must be a mapping of mail settings")
+        findings = validate(settings, bool(self._task.args.get("allow_unusual_ports", False)))
+        result["changed"] = False
+        result["errors"] = findings.errors
+        if findings.warnings:
+            result["warnings"] = findings.warnings
+        if findings.errors:
+            result["failed"] = True
+            result["msg"] = "The mail settings are not valid; nothing was changed on any host:\n- " + "\n- ".join(
+                findings.errors
+            )
+        else:
+            result["msg"] = "mail settings are valid"
+        return result

@@ -1,0 +1,339 @@
+#!/usr/bin/python
+# Copyright: contributors to the mail_session role
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: liferay_portal_properties
+short_description: Manage keys in Liferay's portal-ext.properties exactly as Liferay reads them
+description:
+  - Sets, updates and removes keys in a Liferay C(portal-ext.properties) file in place.
+  - Liferay reads this file with Apache Commons Configuration 1.10, not C(java.util.Properties).
+    Commas split values into lists, C(${...}) is interpolated, a repeated key becomes a list and a
+    malformed C(\u) escape makes Liferay ignore the whole file. Values are encoded so that Liferay
+    reads back exactly the string given; a value that cannot be stored exactly (a comma together
+    with a first or last character up to U+0020) is refused and nothing is written.
+  - Existing entries are found however they are written (C(key=value), C(key = value), C(key: value),
+    continuation lines) and rewritten in place as C(key=value); later duplicates are deleted. New keys
+    go into one block delimited by C(# BEGIN <block_name>) and C(# END <block_name>). Every other line
+    is left byte for byte as it was.
+  - The edited text is parsed again before it is written; if it would not read back as requested the
+    module fails and writes nothing.
+  - Never writes the keys C(include) or C(include-and-override).
+  - Runs with the Python standard library only.
+version_added: "1.0.0"
+author:
+  - mail_session role contributors
+options:
+  path:
+    description: Path of the properties file, usually C(LIFERAY_HOME/portal-ext.properties).
+    type: path
+    required: true
+    aliases: [dest]
+  state:
+    description:
+      - C(present) sets the keys of O(properties) and O(secret_properties) and removes the keys
+        matched by O(purge_prefixes) that are not set.
+      - C(absent) removes the keys listed in O(keys).
+    type: str
+    choices: [present, absent]
+    default: present
+  properties:
+    description: Keys and values to set. Values are converted to strings.
+    type: dict
+    default: {}
+  secret_properties:
+    description:
+      - Keys and values to set whose values are secret (passwords). They are hidden from Ansible's
+        output and shown masked in the diff.
+    type: dict
+    default: {}
+  keys:
+    description: Keys to remove with O(state=absent).
+    type: list
+    elements: str
+    default: []
+  purge_prefixes:
+    description:
+      - With O(state=present), remove every key that starts with one of these prefixes and is not in
+        O(properties) or O(secret_properties). This lets a caller own a namespace, for example
+        C(mail.session.), so keys of a protocol no longer in use disappear.
+      - C(include) and C(include-and-override) are never removed.
+    type: list
+    elements: str
+    default: []
+  block_name:
+    description: Name in the C(# BEGIN) and C(# END) marker comments around keys this module adds.
+    type: str
+    default: managed by Ansible
+  secret_key_pattern:
+    description:
+      - Regular expression searched in every key of the file; matching entries are masked in the diff,
+        even those this module does not manage (for example C(jdbc.default.password)).
+    type: str
+    default: (?i)(password|passwd|secret|credential|token)
+  create:
+    description: Create the file when it does not exist. When false a missing file is an error.
+    type: bool
+    default: true
+  backup:
+    description: Keep a timestamped copy of the file before changing it.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - ansible.builtin.files
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+notes:
+  - A new file is created with mode C(0640) unless O(mode) is given. The temporary file is created
+    next to the destination with the final mode already applied, then renamed over it.
+  - Keys must be plain property names (letters, digits, C(.), C(-), C(_)).
+"""
+
+EXAMPLES = r"""
+- name: Point Liferay at an SMTP relay with STARTTLS
+  liferay_portal_properties:
+    path: /opt/liferay/portal-ext.properties
+    properties:
+      mail.session.mail.transport.protocol: smtp
+      mail.session.mail.smtp.host: smtp.example.com
+      mail.session.mail.smtp.port: "587"
+      mail.session.mail.smtp.starttls.enable: "true"
+    secret_properties:
+      mail.session.mail.smtp.password: "{{ vault_smtp_password }}"
+    purge_prefixes:
+      - mail.session.
+    owner: liferay
+    group: liferay
+    mode: "0640"
+    backup: true
+
+- name: Stop using an application-server mail session
+  liferay_portal_properties:
+    path: /opt/liferay/portal-ext.properties
+    state: absent
+    keys:
+      - mail.session.jndi.name
+"""
+
+RETURN = r"""
+path:
+  description: The file that was managed.
+  returned: always
+  type: str
+  sample: /opt/liferay/portal-ext.properties
+added:
+  description: Keys that were not in the file and were added to the managed block.
+  returned: always
+  type: list
+  elements: str
+  sample: [mail.session.mail.smtp.host]
+updated:
+  description: Keys whose entry was rewritten (other value, other syntax, or duplicates removed).
+  returned: always
+  type: list
+  elements: str
+  sample: [mail.session.mail.smtp.port]
+removed:
+  description: Keys that were deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: [mail.session.mail.smtp.starttls.required]
+backup_file:
+  description: Name of the backup file, when O(backup=true) and the file changed.
+  returned: changed and backup requested
+  type: str
+  sample: /opt/liferay/portal-ext.properties.12345.2026-11-21@10:00:00~
+"""
+
+import os
+import re
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible.module_utils.liferay_properties import (
+    FORBIDDEN_KEYS,
+    PropertiesDocument,
+    PropertiesError,
+    check_key,
+)
+
+DEFAULT_MODE = 0o640
+
+
+def _read(path):
+    with open(path, "rb") as handle:
+        data = handle.read()
+    # surrogateescape keeps bytes that are not UTF-8 exactly as they were
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _to_str(key, value, secret):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    what = "a secret value" if secret else "the value %r" % (value,)
+    raise PropertiesError("key '%s': %s is not a string, number or boolean" % (key, what))
+
+
+def _write_atomically(module, path, text, mode):
+    """Write *text* next to *path* with *mode* already set, then rename it over *path*."""
+    directory = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8", "surrogateescape"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        module.atomic_move(tmp, path, unsafe_writes=module.params["unsafe_writes"])
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def run(module):
+    params = module.params
+    path = params["path"]
+    state = params["state"]
+    result = {"changed": False, "path": path, "added": [], "updated": [], "removed": []}
+
+    try:
+        secret_pattern = re.compile(params["secret_key_pattern"]) if params["secret_key_pattern"] else None
+    except re.error as exc:
+        module.fail_json(msg="secret_key_pattern is not a valid regular expression: %s" % exc, **result)
+
+    desired, secret_keys = {}, set()
+    remove = set()
+    try:
+        if state == "present":
+            for source, secret in ((params["properties"], False), (params["secret_properties"], True)):
+                for key, value in source.items():
+                    check_key(key)
+                    if key in desired:
+                        module.fail_json(
+                            msg="key '%s' is given in both properties and secret_properties" % key, **result
+                        )
+                    desired[key] = _to_str(key, value, secret)
+                    if secret:
+                        secret_keys.add(key)
+        else:
+            for key in params["keys"]:
+                if key in FORBIDDEN_KEYS or not key:
+                    raise PropertiesError("refusing to remove the key %r" % (key,))
+                remove.add(key)
+    except PropertiesError as exc:
+        module.fail_json(msg=to_native(exc), **result)
+
+    exists = os.path.exists(path)
+    if exists and not os.path.isfile(path):
+        module.fail_json(msg="%s exists but is not a regular file" % path, **result)
+    if not exists:
+        if not params["create"]:
+            module.fail_json(msg="%s does not exist and create=false" % path, **result)
+        parent = os.path.dirname(path) or "."
+        if not os.path.isdir(parent):
+            module.fail_json(
+                msg="the directory %s does not exist: check the Liferay home "
+                "(LIFERAY_HOME) this file should live in" % parent,
+                **result,
+            )
+    before_text = _read(path) if exists else ""
+    document = PropertiesDocument(before_text)
+
+    bad = document.malformed_entries()
+    if bad:
+        module.warn(
+            "%s has a malformed \\u escape in the value of %s: Liferay ignores the whole "
+            "file when it meets one. Fix it by hand." % (path, ", ".join(sorted(set(bad))))
+        )
+
+    if state == "present" and params["purge_prefixes"]:
+        for key in document.keys():  # noqa: SIM118 (a method of PropertiesDocument, not dict)
+            if key in desired or key in FORBIDDEN_KEYS:
+                continue
+            if any(key.startswith(prefix) for prefix in params["purge_prefixes"]):
+                remove.add(key)
+
+    try:
+        edits = document.apply(desired, sorted(remove), block_name=params["block_name"])
+    except PropertiesError as exc:
+        module.fail_json(msg="%s: %s" % (path, to_native(exc)), **result)
+    result.update(edits)
+    after_text = document.text()
+    content_changed = after_text != before_text or not exists
+
+    if module._diff:
+        old = PropertiesDocument(before_text)
+        changed_secrets = set(edits["added"]) | set(edits["updated"])
+        result["diff"] = {
+            "before_header": path if exists else "%s (absent)" % path,
+            "after_header": path,
+            "before": old.masked_text(secret_keys, secret_pattern) if exists else "",
+            "after": document.masked_text(secret_keys, secret_pattern, changed_secrets),
+        }
+
+    file_args = module.load_file_common_arguments(params)
+    if file_args["mode"] is None and not exists:
+        file_args["mode"] = DEFAULT_MODE
+
+    if module.check_mode:
+        result["changed"] = content_changed
+        if exists:
+            result["changed"] = module.set_fs_attributes_if_different(file_args, result["changed"])
+        module.exit_json(**result)
+
+    if content_changed:
+        if exists and params["backup"]:
+            result["backup_file"] = module.backup_local(path)
+        if exists:
+            # tighten owner/group/mode before new content arrives
+            module.set_fs_attributes_if_different(file_args, False)
+            mode = os.stat(path).st_mode & 0o7777
+        else:
+            mode = _octal_mode(module, file_args["mode"])
+        _write_atomically(module, path, after_text, mode)
+    result["changed"] = module.set_fs_attributes_if_different(file_args, content_changed)
+    module.exit_json(**result)
+
+
+def _octal_mode(module, mode):
+    if isinstance(mode, int):
+        return mode
+    if re.fullmatch(r"0?[0-7]{3,4}", str(mode)):
+        return int(str(mode), 8)
+    # symbolic modes: start private, set_fs_attributes applies the symbolic change after
+    return 0o600
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type="path", required=True, aliases=["dest"]),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            properties=dict(type="dict", default={}),
+            secret_properties=dict(type="dict", default={}, no_log=True),
+            keys=dict(type="list", elements="str", default=[], no_log=False),
+            purge_prefixes=dict(type="list", elements="str", default=[]),
+            block_name=dict(type="str", default="managed by Ansible"),
+            secret_key_pattern=dict(type="str", default=r"(?i)(password|passwd|secret|credential|token)", no_log=False),
+            create=dict(type="bool", default=True),
+            backup=dict(type="bool", default=False),
+        ),
+        add_file_common_args=True,
+        supports_check_mode=True,
+    )
+    run(module)
+
+
+if __name__ == "__main__":
+    main()

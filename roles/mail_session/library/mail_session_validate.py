@@ -1,0 +1,62 @@
+#!/usr/bin/python
+# Copyright: contributors to the mail_session role
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# The work is done on the controller by action_plugins/mail_session_validate.py;
+# this file carries its documentation, as Ansible's own action plugins do.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: mail_session_validate
+short_description: Check Liferay mail settings before anything is changed
+description:
+  - Runs on the controller (an action plugin); contacts no host and changes nothing.
+  - Fails with one line per problem, each naming the role variable, the value (never a password)
+    and the likely fix; returns warnings for settings that work but are probably not meant.
+  - Errors are port numbers outside 1-65535, empty or malformed host names, the SMTP/POP port swaps
+    published in Liferay's own documentation, a security setting that contradicts a well-known port
+    (for example SMTP 465 without implicit TLS), a user without a password, JavaMail keys written
+    with the C(mail.session.) prefix or overriding the role's own keys, and values that
+    C(portal-ext.properties) cannot store exactly.
+  - Warnings are credentials sent without TLS, and a sender address on Liferay's default blacklist.
+version_added: "1.0.0"
+author:
+  - mail_session role contributors
+options:
+  settings:
+    description:
+      - The role's mail settings, keyed by the variable name without the C(mail_session_) prefix
+        (C(smtp_host), C(smtp_port), C(smtp_security), C(smtp_user), C(smtp_password),
+        C(store_protocol), C(pop_host), C(pop_port), C(pop_security), C(pop_user), C(pop_password),
+        C(javamail_properties), C(from_name), C(from_address)).
+    type: dict
+    required: true
+  allow_unusual_ports:
+    description: Report a security setting that contradicts a well-known port as a warning, not an error.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: Check the settings
+  mail_session_validate:
+    settings:
+      smtp_host: smtp.example.com
+      smtp_port: 465
+      smtp_security: ssl
+"""
+
+RETURN = r"""
+errors:
+  description: One message per problem found; the task fails when it is not empty.
+  returned: always
+  type: list
+  elements: str
+  sample: ["mail_session_smtp_port: 110 is the well-known POP3 port, not a SMTP port ..."]
+"""

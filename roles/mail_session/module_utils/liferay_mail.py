@@ -1,0 +1,385 @@
+# Copyright: contributors to the mail_session role
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What Liferay expects of its mail settings: the one place this role keeps that knowledge.
+
+Used on the controller (validation and the inventory -> portal properties
+mapping) and by modules on the targets. Standard library only.
+
+Sources (liferay/liferay-portal):
+
+* ``portal-impl/src/portal.properties``, section "Mail": the ``mail.session.*``
+  keys and their defaults (``mail.session.mail.smtp.starttls.enable=true``);
+* ``MailServiceImpl`` (portal-impl; mail-messaging-impl in newer releases):
+  ``PropsUtil.getProperties("mail.session.", true)`` strips the prefix and
+  passes every remaining key to ``Session.getInstance``;
+* ``MailEngine``: sends with ``mail.smtps.*`` keys when
+  ``mail.transport.protocol`` is ``smtps``, else ``mail.smtp.*``, and
+  authenticates only when ``<proto>.auth`` is true and user and password are set;
+* ``EditServerMVCActionCommand._updateMail`` (server-admin-web): the Control
+  Panel's "secure" checkboxes map to ``pop3s`` / ``smtps``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible.module_utils.liferay_properties import PropertiesError, encode_value
+
+PREFIX = "mail.session."
+
+SECURITY_CHOICES = ("none", "starttls", "ssl")
+STORE_CHOICES = ("pop3", "imap")
+
+# JavaMail protocol name for (family, security): implicit TLS has its own
+# protocol name and its own key namespace (mail.smtps.*, mail.pop3s.*).
+PROTOCOL = {
+    ("smtp", "none"): "smtp",
+    ("smtp", "starttls"): "smtp",
+    ("smtp", "ssl"): "smtps",
+    ("pop3", "none"): "pop3",
+    ("pop3", "starttls"): "pop3",
+    ("pop3", "ssl"): "pop3s",
+    ("imap", "none"): "imap",
+    ("imap", "starttls"): "imap",
+    ("imap", "ssl"): "imaps",
+}
+
+# The port an administrator means when leaving the port unset.
+DEFAULT_PORT = {
+    ("smtp", "none"): 25,
+    ("smtp", "starttls"): 587,
+    ("smtp", "ssl"): 465,
+    ("pop3", "none"): 110,
+    ("pop3", "starttls"): 110,
+    ("pop3", "ssl"): 995,
+    ("imap", "none"): 143,
+    ("imap", "starttls"): 143,
+    ("imap", "ssl"): 993,
+}
+
+# Well-known ports: protocol family and whether the port speaks implicit TLS.
+WELL_KNOWN = {
+    25: ("smtp", False),
+    587: ("smtp", False),
+    465: ("smtp", True),
+    110: ("pop3", False),
+    995: ("pop3", True),
+    143: ("imap", False),
+    993: ("imap", True),
+}
+
+# Liferay's default mail.send.blacklist / sendBlacklist: mail to or from these
+# addresses is dropped without an error.
+DEFAULT_BLACKLIST = ("noreply@liferay.com", "test@liferay.com", "noreply@domain.invalid", "test@domain.invalid")
+
+SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|credential|token)")
+
+_HOST_RE = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_\-]{0,62})(\.[A-Za-z0-9_\-]{1,63})*\.?$"
+    r"|^\[?[0-9A-Fa-f:.]+\]?$"
+)
+_JAVAMAIL_KEY_RE = re.compile(r"^mail\.[A-Za-z0-9_.\-]+$")
+
+
+def var(name):
+    return "mail_session_" + name
+
+
+class Findings:
+    """Validation errors and warnings, each worded for the administrator."""
+
+    def __init__(self):
+        self.errors = []
+        self.warnings = []
+
+    def error(self, name, message):
+        self.errors.append("%s: %s" % (var(name), message))
+
+    def warn(self, name, message):
+        self.warnings.append("%s: %s" % (var(name), message))
+
+
+def _family(settings, kind):
+    return "smtp" if kind == "smtp" else settings.get("store_protocol") or "pop3"
+
+
+def effective_port(settings, kind):
+    port = settings.get(kind + "_port")
+    if port in (None, ""):
+        return DEFAULT_PORT[(_family(settings, kind), settings.get(kind + "_security") or "none")]
+    return port
+
+
+def _check_port(findings, settings, kind, unusual_is_error):
+    family = _family(settings, kind)
+    security = settings.get(kind + "_security") or "none"
+    name = kind + "_port"
+    raw = settings.get(name)
+    if raw in (None, ""):
+        return
+    try:
+        port = int(raw)
+    except (TypeError, ValueError):
+        findings.error(name, "%r is not a port number; use an integer from 1 to 65535" % (raw,))
+        return
+    if isinstance(raw, bool) or not 1 <= port <= 65535:
+        findings.error(
+            name,
+            "%r is outside 1-65535; use the port the %s server listens on "
+            "(usually %d)" % (raw, family.upper(), DEFAULT_PORT[(family, security)]),
+        )
+        return
+    known = WELL_KNOWN.get(port)
+    if known is None:
+        return
+    known_family, implicit_tls = known
+    if known_family != family:
+        if family == "smtp" or known_family == "smtp":
+            # SMTP and POP/IMAP ports swapped, as in Liferay's own published examples
+            findings.error(
+                name,
+                "%d is the well-known %s port, not a %s port: the incoming and "
+                "outgoing ports look swapped. For %s with security '%s' use %d"
+                % (
+                    port,
+                    known_family.upper(),
+                    family.upper(),
+                    family.upper(),
+                    security,
+                    DEFAULT_PORT[(family, security)],
+                ),
+            )
+        else:
+            findings.error(
+                name,
+                "%d is the well-known %s port but mail_session_store_protocol is "
+                "'%s'; set mail_session_store_protocol: %s or use port %d"
+                % (port, known_family.upper(), family, known_family, DEFAULT_PORT[(family, security)]),
+            )
+        return
+    report = findings.error if unusual_is_error else findings.warn
+    hint = (
+        ""
+        if not unusual_is_error
+        else (" (set mail_session_allow_unusual_ports: true if your server really does this)")
+    )
+    if implicit_tls and security != "ssl":
+        report(
+            name,
+            "port %d expects TLS from the first byte (implicit TLS) but %s is '%s': the "
+            "connection would hang or fail. Set %s: ssl, or use port %d%s"
+            % (
+                port,
+                var(kind + "_security"),
+                security,
+                var(kind + "_security"),
+                DEFAULT_PORT[(family, security)],
+                hint,
+            ),
+        )
+    elif not implicit_tls and security == "ssl":
+        report(
+            name,
+            "port %d speaks plain text first (use STARTTLS there) but %s is 'ssl' "
+            "(implicit TLS): the TLS handshake would fail. Use port %d, or set %s: "
+            "starttls%s"
+            % (port, var(kind + "_security"), DEFAULT_PORT[(family, "ssl")], var(kind + "_security"), hint),
+        )
+
+
+def _check_host(findings, settings, name, required):
+    host = settings.get(name)
+    if host in (None, ""):
+        if required:
+            findings.error(name, "is empty; set it to the host name or IP address of the mail server")
+        return False
+    if not isinstance(host, str) or not _HOST_RE.match(host):
+        hint = ""
+        if isinstance(host, str) and "://" in host:
+            hint = " (give the bare host name, without a scheme such as smtp://)"
+        elif isinstance(host, str) and ":" in host and not host.startswith("["):
+            hint = " (give the port in its own variable, not as host:port)"
+        findings.error(name, "%r is not a valid host name or IP address%s" % (host, hint))
+        return False
+    return True
+
+
+def _check_credentials(findings, settings, kind, needs_login):
+    user = settings.get(kind + "_user") or ""
+    password_set = bool(settings.get(kind + "_password"))
+    if needs_login and not (user and password_set):
+        findings.error(
+            kind + "_user",
+            "the %s server needs a login: set both %s and %s"
+            % ("POP/IMAP", var(kind + "_user"), var(kind + "_password")),
+        )
+    elif bool(user) != password_set:
+        missing = kind + "_password" if user else kind + "_user"
+        findings.error(
+            missing,
+            "is empty while %s is set; Liferay only authenticates when both "
+            "are given. Set both, or neither for an unauthenticated relay"
+            % var(kind + ("_user" if missing.endswith("password") else "_password")),
+        )
+    if (user or password_set) and (settings.get(kind + "_security") or "none") == "none":
+        findings.warn(
+            kind + "_security",
+            "is 'none' while credentials are configured: the password travels in clear text. Prefer starttls or ssl",
+        )
+
+
+def _check_storable(findings, name, value, secret):
+    try:
+        encode_value(value)
+    except PropertiesError as exc:
+        shown = "the value" if secret else "%r" % (value,)
+        findings.error(name, "%s cannot be written to portal-ext.properties exactly: %s" % (shown, exc))
+
+
+def validate(settings, allow_unusual_ports=False):
+    """Check *settings* (role variables without the prefix); return a Findings object.
+
+    Messages name the variable and, except for secrets, the value.
+    """
+    findings = Findings()
+    for kind in ("smtp", "pop"):
+        security = settings.get(kind + "_security") or "none"
+        if security not in SECURITY_CHOICES:
+            findings.error(kind + "_security", "%r is not one of %s" % (security, ", ".join(SECURITY_CHOICES)))
+            return findings
+    if (settings.get("store_protocol") or "pop3") not in STORE_CHOICES:
+        findings.error("store_protocol", "%r is not one of pop3, imap" % (settings.get("store_protocol"),))
+        return findings
+
+    if _check_host(findings, settings, "smtp_host", required=True):
+        _check_port(findings, settings, "smtp", not allow_unusual_ports)
+    _check_credentials(findings, settings, "smtp", needs_login=False)
+    if _check_host(findings, settings, "pop_host", required=False):
+        _check_port(findings, settings, "pop", not allow_unusual_ports)
+        _check_credentials(findings, settings, "pop", needs_login=True)
+
+    for name in ("smtp_user", "pop_user", "from_name", "from_address"):
+        value = settings.get(name)
+        if value not in (None, ""):
+            _check_storable(findings, name, str(value), secret=False)
+    for name in ("smtp_password", "pop_password"):
+        value = settings.get(name)
+        if value not in (None, ""):
+            _check_storable(findings, name, str(value), secret=True)
+
+    address = settings.get("from_address") or ""
+    if address:
+        if not re.match(r"^[^@\s]+@[^@\s]+$", address):
+            findings.error("from_address", "%r is not an email address (expected name@domain)" % address)
+        elif address.lower() in DEFAULT_BLACKLIST:
+            findings.warn(
+                "from_address",
+                "%s is on Liferay's default mail.send.blacklist: Liferay "
+                "silently drops mail from it. Use a real sender address" % address,
+            )
+
+    _check_javamail(findings, settings)
+    return findings
+
+
+def _check_javamail(findings, settings):
+    extra = settings.get("javamail_properties") or {}
+    if not isinstance(extra, dict):
+        findings.error("javamail_properties", "must be a mapping of JavaMail keys to values")
+        return
+    generated = set(portal_properties(dict(settings, javamail_properties={}), part="all"))
+    for key, value in extra.items():
+        where = "javamail_properties"
+        if not isinstance(key, str) or key.startswith(PREFIX):
+            findings.error(
+                where,
+                "key %r: write JavaMail keys without the 'mail.session.' prefix "
+                "(the role adds it), e.g. mail.smtp.connectiontimeout" % (key,),
+            )
+            continue
+        if not _JAVAMAIL_KEY_RE.match(key):
+            findings.error(where, "key %r is not a JavaMail property name (they look like mail.smtp.timeout)" % (key,))
+            continue
+        if PREFIX + key in generated:
+            findings.error(
+                where,
+                "key %r is already set from the role's own variables; change those instead of overriding it here" % key,
+            )
+            continue
+        if isinstance(value, (dict, list)) or value is None:
+            findings.error(where, "key %r: the value must be a string, number or boolean" % key)
+            continue
+        _check_storable(findings, "%s[%s]" % (where, key), _text(value), SECRET_KEY.search(key))
+
+
+def _text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def portal_properties(settings, part="all"):
+    """The ``mail.session.*`` and sender keys Liferay 7.x-2025.Q3 reads, from role settings.
+
+    *part* selects ``public`` (no secrets), ``secret`` (passwords and secret-looking
+    JavaMail keys) or ``all``. Keys of protocols not in use are not produced; the
+    caller purges them.
+    """
+    props = {}
+    secret = set()
+
+    # Outgoing: mail.transport.protocol and mail.<smtp|smtps>.*
+    security = settings.get("smtp_security") or "none"
+    transport = PROTOCOL[("smtp", security)]
+    base = "%smail.%s." % (PREFIX, transport)
+    props[PREFIX + "mail.transport.protocol"] = transport
+    props[base + "host"] = settings.get("smtp_host") or ""
+    props[base + "port"] = str(effective_port(settings, "smtp"))
+    user = settings.get("smtp_user") or ""
+    password = settings.get("smtp_password") or ""
+    props[base + "auth"] = "true" if user and password else "false"
+    if user:
+        props[base + "user"] = user
+    if password:
+        props[base + "password"] = password
+        secret.add(base + "password")
+    if transport == "smtp":
+        # Liferay's default is starttls.enable=true (opportunistic): say what is meant
+        props[base + "starttls.enable"] = "true" if security == "starttls" else "false"
+        if security == "starttls":
+            props[base + "starttls.required"] = "true"
+
+    # Incoming: mail.store.protocol and mail.<pop3|pop3s|imap|imaps>.*
+    if settings.get("pop_host"):
+        family = settings.get("store_protocol") or "pop3"
+        security = settings.get("pop_security") or "none"
+        store = PROTOCOL[(family, security)]
+        base = "%smail.%s." % (PREFIX, store)
+        props[PREFIX + "mail.store.protocol"] = store
+        props[base + "host"] = settings["pop_host"]
+        props[base + "port"] = str(effective_port(settings, "pop"))
+        if settings.get("pop_user"):
+            props[base + "user"] = settings["pop_user"]
+        if settings.get("pop_password"):
+            props[base + "password"] = settings["pop_password"]
+            secret.add(base + "password")
+        if store in ("pop3", "imap"):
+            props[base + "starttls.enable"] = "true" if security == "starttls" else "false"
+            if security == "starttls":
+                props[base + "starttls.required"] = "true"
+
+    for key, value in (settings.get("javamail_properties") or {}).items():
+        props[PREFIX + key] = _text(value)
+        if SECRET_KEY.search(key):
+            secret.add(PREFIX + key)
+
+    if settings.get("from_name"):
+        props["admin.email.from.name"] = settings["from_name"]
+    if settings.get("from_address"):
+        props["admin.email.from.address"] = settings["from_address"]
+
+    if part == "public":
+        return {k: v for k, v in props.items() if k not in secret}
+    if part == "secret":
+        return {k: v for k, v in props.items() if k in secret}
+    return props

@@ -1,0 +1,59 @@
+"""Shared fixtures: import paths for the role's Python code, the real Commons Configuration reader."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import ansible.module_utils
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLE = ROOT / "roles" / "mail_session"
+
+# The role's module_utils are imported by modules as ansible.module_utils.<name>;
+# make the same import work in-process for the tests.
+ansible.module_utils.__path__.append(str(ROLE / "module_utils"))
+sys.path.insert(0, str(ROLE / "library"))
+
+JAVA_CLASSPATH = [
+    "/usr/share/java/commons-configuration.jar",
+    "/usr/share/java/commons-lang.jar",
+    "/usr/share/java/commons-logging.jar",
+]
+
+
+@pytest.fixture(scope="session")
+def commons_configuration(tmp_path_factory):
+    """Callable: path of a properties file -> {key: (getString, getProperties)} read by the real jar."""
+    missing = [jar for jar in JAVA_CLASSPATH if not os.path.exists(jar)]
+    if missing or not shutil.which("javac"):
+        pytest.fail(
+            "the real Commons Configuration 1.10 parser is required: install "
+            "libcommons-configuration-java, libcommons-lang-java and a JDK (make test does)"
+        )
+    out = tmp_path_factory.mktemp("java")
+    classpath = ":".join(JAVA_CLASSPATH)
+    subprocess.run(
+        ["javac", "-d", str(out), "-cp", classpath, str(ROOT / "tests" / "java" / "LiferayPropertiesReader.java")],
+        check=True,
+    )
+
+    def read(path):
+        proc = subprocess.run(
+            ["java", "-cp", "%s:%s" % (out, classpath), "LiferayPropertiesReader", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        result = {}
+        for line in proc.stdout.splitlines():
+            key, string, props = (base64.b64decode(part).decode("utf-8") for part in line.split("\t"))
+            result[key] = (string, props)
+        return result
+
+    return read
