@@ -15,7 +15,8 @@ description:
     malformed C(\u) escape makes Liferay ignore the whole file. Values are encoded so that Liferay
     reads back exactly the string given; a value that cannot be stored exactly (a comma together
     with a first or last character up to U+0020) is refused and nothing is written.
-  - Existing entries are found however they are written (C(key=value), C(key = value), C(key: value),
+  - >-
+    Existing entries are found however they are written (C(key=value), C(key = value), C(key: value),
     continuation lines) and rewritten in place as C(key=value); later duplicates are deleted. New keys
     go into one block delimited by C(# BEGIN <block_name>) and C(# END <block_name>). Every other line
     is left byte for byte as it was.

@@ -287,7 +287,12 @@ def _check_javamail(findings, settings):
     if not isinstance(extra, dict):
         findings.error("javamail_properties", "must be a mapping of JavaMail keys to values")
         return
-    generated = set(portal_properties(dict(settings, javamail_properties={}), part="all"))
+    generated = portal_properties(dict(settings, javamail_properties={}), part="all")
+    in_use = {
+        generated[PREFIX + name]
+        for name in ("mail.transport.protocol", "mail.store.protocol")
+        if PREFIX + name in generated
+    }
     for key, value in extra.items():
         where = "javamail_properties"
         if not isinstance(key, str) or key.startswith(PREFIX):
@@ -310,6 +315,13 @@ def _check_javamail(findings, settings):
             findings.error(where, "key %r: the value must be a string, number or boolean" % key)
             continue
         _check_storable(findings, "%s[%s]" % (where, key), _text(value), SECRET_KEY.search(key))
+        protocol = key.split(".")[1] if key.count(".") >= 2 else ""
+        if protocol in set(PROTOCOL.values()) and protocol not in in_use:
+            findings.warn(
+                where,
+                "key %r has no effect: JavaMail reads mail.%s.* only for protocol %s, and the "
+                "role configures %s" % (key, protocol, protocol, " and ".join(sorted(in_use))),
+            )
 
 
 def _text(value):
