@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from ansible_run import ROOT, playbook
 
 BIN = Path(sys.executable).parent
