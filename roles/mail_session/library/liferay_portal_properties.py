@@ -196,7 +196,13 @@ def _write_atomically(module, path, text, mode):
             handle.write(text.encode("utf-8", "surrogateescape"))
             handle.flush()
             os.fsync(handle.fileno())
-        module.atomic_move(tmp, path, unsafe_writes=module.params["unsafe_writes"])
+        if os.path.exists(path):
+            # keeps the existing file's owner, group and SELinux context; falls back to
+            # unsafe_writes where a rename is impossible (a bind-mounted file)
+            module.atomic_move(tmp, path, unsafe_writes=module.params["unsafe_writes"])
+        else:
+            # atomic_move would reset a new file to 0666 & ~umask until the end of the run
+            os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

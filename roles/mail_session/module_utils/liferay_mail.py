@@ -75,8 +75,8 @@ DEFAULT_BLACKLIST = ("noreply@liferay.com", "test@liferay.com", "noreply@domain.
 SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|credential|token)")
 
 _HOST_RE = re.compile(
-    r"^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_\-]{0,62})(\.[A-Za-z0-9_\-]{1,63})*\.?$"
-    r"|^\[?[0-9A-Fa-f:.]+\]?$"
+    r"^(?=.{1,253}$)[A-Za-z0-9_][A-Za-z0-9_\-]{0,62}(\.[A-Za-z0-9_\-]{1,63})*\.?$"  # DNS name / IPv4
+    r"|^\[?[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*\]?$"  # IPv6: at least two colons
 )
 _JAVAMAIL_KEY_RE = re.compile(r"^mail\.[A-Za-z0-9_.\-]+$")
 
@@ -118,6 +118,8 @@ def _check_port(findings, settings, kind, unusual_is_error):
     if raw in (None, ""):
         return
     try:
+        if isinstance(raw, float) or (isinstance(raw, str) and not raw.strip().isdigit()):
+            raise ValueError(raw)
         port = int(raw)
     except (TypeError, ValueError):
         findings.error(name, "%r is not a port number; use an integer from 1 to 65535" % (raw,))

@@ -38,7 +38,8 @@ FORBIDDEN_KEYS = frozenset(("include", "include-and-override"))
 # stock one (key ends at '=', ':' or whitespace).
 KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 
-_HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
+# what Integer.parseInt(s, 16) accepts
+_JAVA_HEX = re.compile(r"[+-]?[0-9A-Fa-f]+")
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 MASK = "********"
@@ -130,7 +131,10 @@ def encode_value(value):
 def format_entry(key, value):
     """The single line (without line ending) that stores *key* = *value*."""
     check_key(key)
-    return "%s=%s" % (key, encode_value(value))
+    try:
+        return "%s=%s" % (key, encode_value(value))
+    except PropertiesError as exc:
+        raise PropertiesError("key '%s': %s" % (key, exc)) from None
 
 
 def unescape_java(text, delimiter=","):
@@ -159,10 +163,12 @@ def unescape_java(text, delimiter=","):
             out.append("\\" + delimiter)  # left for the list splitter
         elif nxt == "u":
             digits = text[i : i + 4]
-            if not _HEX4.fullmatch(digits):
-                raise PropertiesError("malformed \\u escape")
-            out.append(chr(int(digits, 16)))
             i += 4
+            if len(digits) < 4:
+                break  # a \u cut short by the end of the value is dropped
+            if not _JAVA_HEX.fullmatch(digits):
+                raise PropertiesError("malformed \\u escape")
+            out.append(chr(int(digits, 16) & 0xFFFF))  # Java casts the int to a char
         else:
             out.append(nxt)
     return _join_surrogates("".join(out))
