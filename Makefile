@@ -10,8 +10,11 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
 # Debian packages the tests need (installed by `make deps` when run as root).
 #   JDK + Commons Configuration 1.10: the parser Liferay reads portal-ext.properties with
+#   Postfix + Dovecot (+ openssl for per-run certificates): the real mail servers the
+#   verification tests run on loopback
 DEB_PACKAGES := default-jdk-headless libcommons-configuration-java libcommons-lang-java \
-	libcommons-logging-java
+	libcommons-logging-java \
+	postfix dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd openssl
 
 RUN_DIR := .run
 
@@ -37,20 +40,27 @@ deps:
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages: $$missing (run make as root, or apt-get install them)"; exit 1; fi; \
 		echo "installing Debian packages: $$missing"; \
+		echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections; \
 		apt-get update -qq; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+DEMO_MAIL := $(BIN)/python tools/demo_mail_server.py
+LOCAL_PLAYBOOK := $(BIN)/ansible-playbook -i inventory/local/hosts.yml \
+	--vault-password-file inventory/local/vault-password
+
 run: venv
 	mkdir -p $(RUN_DIR)/liferay
-	$(BIN)/ansible-playbook -i inventory/local/hosts.yml playbooks/site.yml --diff
+	$(DEMO_MAIL) start --state-dir $(RUN_DIR)/mail
+	trap '$(DEMO_MAIL) stop --state-dir $(RUN_DIR)/mail' EXIT; \
+	$(LOCAL_PLAYBOOK) playbooks/site.yml --diff
 	@echo
 	@echo "== $(RUN_DIR)/liferay/portal-ext.properties (secrets masked) =="
 	@sed -E 's/^([^#!=]*(password|secret|credential|token)[^=]*=).*/\1********/I' $(RUN_DIR)/liferay/portal-ext.properties
 
 lint: venv
 	$(BIN)/yamllint --strict .
-	$(BIN)/ansible-lint --profile production --strict
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/ansible-lint --profile production --strict
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -60,4 +70,5 @@ unit: venv deps
 test: venv deps lint unit
 
 clean:
+	-[ -x $(BIN)/python ] && $(DEMO_MAIL) stop --state-dir $(RUN_DIR)/mail
 	rm -rf $(RUN_DIR) $(VENV)

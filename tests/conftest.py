@@ -57,3 +57,17 @@ def commons_configuration(tmp_path_factory):
         return result
 
     return read
+
+
+@pytest.fixture(scope="session")
+def mail_server():
+    """The real Postfix + Dovecot (tests/mailserver.py) on loopback, started once for the session."""
+    from mailserver import MailServer, MailServerError
+
+    server = MailServer()
+    try:
+        server.start()
+    except MailServerError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()

@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tools" / "demo_mail_server.py"
 ADDRESS = "demo@localhost.localdomain"
-PASSWORD = "demo p@ss,1ü"  # noqa: S105 - the script's default: space, @, comma and a non-ASCII letter
+PASSWORD = "demo p@ss,1ü"
 TIMEOUT = 5
 
 
@@ -206,7 +206,7 @@ def test_the_log_never_holds_the_password(server):
 
 
 def test_start_stop_closes_the_ports(tmp_path):
-    secret = "plain ascii secret"  # noqa: S105 - ASCII, so smtplib.login() can send it as it is
+    secret = "plain ascii secret"
     env = _env(DEMO_MAIL_PASSWORD=secret)
     started = _control("start", tmp_path, "--smtp-port", "0", "--pop3-port", "0", env=env)
     assert started.returncode == 0, started.stderr

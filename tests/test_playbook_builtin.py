@@ -8,8 +8,8 @@ from ansible_run import playbook, write_inventory
 
 from ansible.module_utils.liferay_properties import PropertiesDocument
 
-SMTP_PASSWORD = "Sm7p,pa$${ss}\\wörd"  # noqa: S105 - a test secret with every hazard
-POP_PASSWORD = "P0p-secret!#:="  # noqa: S105
+SMTP_PASSWORD = "Sm7p,pa$${ss}\\wörd"
+POP_PASSWORD = "P0p-secret!#:="
 
 BASE_VARS = {
     "mail_session_smtp_host": "smtp.example.com",

@@ -10,8 +10,8 @@ import pytest
 
 from ansible.module_utils.liferay_mail import portal_properties, validate
 
-PASSWORD = "Pw-7f3k,Q9"  # noqa: S105 (a made-up test secret)
-POP_PASSWORD = "Pop-Zz81x"  # noqa: S105
+PASSWORD = "Pw-7f3k,Q9"
+POP_PASSWORD = "Pop-Zz81x"
 
 RELAY = {"smtp_host": "smtp.example.com"}
 POP = {"pop_host": "pop.example.com", "pop_user": "inbox@example.com", "pop_password": POP_PASSWORD}

@@ -15,7 +15,7 @@ _MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if _MODULE_UTILS not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(_MODULE_UTILS)
 
-from ansible.module_utils.liferay_mail import portal_properties  # noqa: E402
+from ansible.module_utils.liferay_mail import portal_properties, verify_targets  # noqa: E402
 
 
 def mail_session_portal_properties(settings, part="all"):
@@ -25,6 +25,14 @@ def mail_session_portal_properties(settings, part="all"):
     return portal_properties(settings, part)
 
 
+def mail_session_verify_targets(settings):
+    """Role settings -> {"smtp": {...}, "store": {...} or None} for mail_session_verify."""
+    return verify_targets(settings)
+
+
 class FilterModule:
     def filters(self):
-        return {"mail_session_portal_properties": mail_session_portal_properties}
+        return {
+            "mail_session_portal_properties": mail_session_portal_properties,
+            "mail_session_verify_targets": mail_session_verify_targets,
+        }

@@ -281,6 +281,18 @@ def validate(settings, allow_unusual_ports=False):
             )
 
     _check_javamail(findings, settings)
+
+    if settings.get("verify_roundtrip"):
+        if not settings.get("pop_host"):
+            findings.error(
+                "verify_roundtrip", "needs mail_session_pop_host: the probe message is fetched back by POP3/IMAP"
+            )
+        elif not settings.get("verify_roundtrip_to"):
+            findings.error(
+                "verify_roundtrip_to",
+                "is empty and mail_session_pop_user is not an address; set "
+                "the address the POP/IMAP account receives mail for",
+            )
     return findings
 
 
@@ -397,3 +409,30 @@ def portal_properties(settings, part="all"):
     if part == "secret":
         return {k: v for k, v in props.items() if k in secret}
     return props
+
+
+def verify_targets(settings):
+    """The servers to check from the target, as mail_session_verify's smtp / store options.
+
+    Derived from the same settings and defaults as the properties written, so the
+    check proves what Liferay will use. ``store`` is None when incoming mail is not
+    configured.
+    """
+    smtp = {
+        "host": settings.get("smtp_host") or "",
+        "port": int(effective_port(settings, "smtp")),
+        "security": settings.get("smtp_security") or "none",
+        "user": settings.get("smtp_user") or "",
+        "password": settings.get("smtp_password") or "",
+    }
+    store = None
+    if settings.get("pop_host"):
+        store = {
+            "protocol": settings.get("store_protocol") or "pop3",
+            "host": settings["pop_host"],
+            "port": int(effective_port(settings, "pop")),
+            "security": settings.get("pop_security") or "none",
+            "user": settings.get("pop_user") or "",
+            "password": settings.get("pop_password") or "",
+        }
+    return {"smtp": smtp, "store": store}
