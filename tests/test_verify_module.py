@@ -756,6 +756,7 @@ def _ansible_cli(tmp_path, args, extra_vars=None):
         **os.environ,
         "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
         "ANSIBLE_LIBRARY": str(ROLE / "library"),
+        "ANSIBLE_MODULE_UTILS": str(ROLE / "module_utils"),
         "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
         "ANSIBLE_REMOTE_TMP": str(tmp_path / "ansible-remote"),
         "ANSIBLE_NOCOLOR": "1",

@@ -347,19 +347,10 @@ from email.utils import formatdate
 
 from ansible.module_utils.basic import AnsibleModule
 
-# Mirrors DEFAULT_PORT in module_utils/liferay_mail.py, kept here so that the module
-# also runs ad hoc (ansible -m mail_session_verify) without the role's module_utils.
-DEFAULT_PORTS = {
-    ("smtp", "none"): 25,
-    ("smtp", "starttls"): 587,
-    ("smtp", "ssl"): 465,
-    ("pop3", "none"): 110,
-    ("pop3", "starttls"): 110,
-    ("pop3", "ssl"): 995,
-    ("imap", "none"): 143,
-    ("imap", "starttls"): 143,
-    ("imap", "ssl"): 993,
-}
+from ansible.module_utils.liferay_mail import DEFAULT_PORT
+
+# The port each protocol and security uses when none is given: the role's one table.
+DEFAULT_PORTS = DEFAULT_PORT
 NAMES = {"smtp": "SMTP", "pop3": "POP3", "imap": "IMAP"}
 # What to use on the well-known ports, for hints after a TLS/plain-text mix-up.
 PORT_HINTS = {
