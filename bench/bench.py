@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Benchmarks of the mail_session role; prints tables, every figure measured in this run.
+
+1. Converge and idempotent re-run wall time for N local hosts (each with its own
+   LIFERAY_HOME), for: the role (writing portal-ext.properties and verifying SMTP
+   and POP3 against a local mail server); a baseline written the way most roles do
+   it (one lineinfile per key plus wait_for on the two ports: bench/baseline.yml);
+   and the floor (one ansible.builtin.ping per host). Ratios role/baseline and
+   role/floor, tasks executed per host, and the peak RSS of the controller's
+   processes (the largest of ansible-playbook and its forks).
+2. The verification module (mail_session_verify's probes, called in-process): the
+   latency of a healthy check per protocol, and the time to report a closed port, a
+   connection that is never accepted (SYNs dropped by an nftables rule inside a
+   network namespace this script creates, on its own loopback) and a server that
+   accepts but never answers, against the configured timeout.
+
+Usage: bench/bench.py [--hosts 1,10,50,100] [--forks 10] [--timeout 2] [--smoke]
+`make bench` runs the full set; `make test` runs --smoke (2 hosts) so it cannot rot.
+Nothing here contacts an address outside 127.0.0.0/8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ROLE = ROOT / "roles" / "mail_session"
+DEMO = ROOT / "tools" / "demo_mail_server.py"
+DEMO_USER = "demo@localhost.localdomain"
+DEMO_PASSWORD = "bench-p@ss,1"  # noqa: S105 - the throwaway server's account
+
+# --------------------------------------------------------------------------- helpers
+
+
+def settings(smtp_port, pop_port):
+    return {
+        "mail_session_smtp_host": "127.0.0.1",
+        "mail_session_smtp_port": smtp_port,
+        "mail_session_smtp_security": "none",
+        "mail_session_smtp_user": DEMO_USER,
+        "mail_session_smtp_password": DEMO_PASSWORD,
+        "mail_session_store_protocol": "pop3",
+        "mail_session_pop_host": "127.0.0.1",
+        "mail_session_pop_port": pop_port,
+        "mail_session_pop_security": "none",
+        "mail_session_pop_user": DEMO_USER,
+        "mail_session_pop_password": DEMO_PASSWORD,
+        "mail_session_javamail_properties": {"mail.smtp.connectiontimeout": 10000, "mail.smtp.timeout": 10000},
+        "mail_session_from_name": "Bench",
+        "mail_session_from_address": "bench@localhost.localdomain",
+    }
+
+
+def write_inventory(workdir, count, group_vars):
+    hosts = {}
+    for index in range(1, count + 1):
+        home = workdir / ("h%03d" % index)
+        home.mkdir(parents=True, exist_ok=True)
+        hosts["h%03d" % index] = {"mail_session_liferay_home": str(home)}
+    inventory = {
+        "all": {
+            "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable},
+            "children": {"liferay": {"hosts": hosts, "vars": group_vars}},
+        }
+    }
+    path = workdir / "hosts.yml"
+    path.write_text(yaml.safe_dump(inventory), encoding="utf-8")
+    return path
+
+
+MEASURE = r"""
+import resource, subprocess, sys, time
+started = time.monotonic()
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+elapsed = time.monotonic() - started
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+sys.stdout.write("%d %.4f %d\n" % (proc.returncode, elapsed, rss))
+sys.stdout.write(proc.stdout)
+sys.stderr.write(proc.stderr)
+"""
+
+
+def run_playbook(inventory, playbook, forks, workdir):
+    """-> (seconds, peak RSS in MiB of the controller's process tree, recap)."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_LOCAL_TEMP": str(workdir / "ansible-local"),
+            "PATH": "%s:%s" % (BIN, env.get("PATH", "")),
+        }
+    )
+    cmd = [str(BIN / "ansible-playbook"), "-i", str(inventory), "-f", str(forks), str(playbook)]
+    # a fresh interpreter, so RUSAGE_CHILDREN covers this run's processes only
+    proc = subprocess.run([sys.executable, "-c", MEASURE, *cmd], env=env, cwd=ROOT, capture_output=True, text=True)
+    first, _, output = proc.stdout.partition("\n")
+    returncode, elapsed, rss_kib = first.split()
+    if returncode != "0":
+        sys.exit("%s failed:\n%s\n%s" % (playbook.name, output[-4000:], proc.stderr[-2000:]))
+    recap = {
+        host: {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", counts)}
+        for host, counts in re.findall(r"^(\S+)\s+: (ok=.*)$", output, re.MULTILINE)
+    }
+    return float(elapsed), int(rss_kib) / 1024, recap
+
+
+def tasks_per_host(recap):
+    # the recap's ok counts changed tasks too
+    counts = [stats.get("ok", 0) + stats.get("failed", 0) for stats in recap.values()]
+    return statistics.mean(counts) if counts else 0
+
+
+def changed(recap):
+    return sum(stats.get("changed", 0) for stats in recap.values())
+
+
+class DemoMailServer:
+    def __init__(self, workdir):
+        self.state = workdir / "mail"
+
+    def __enter__(self):
+        env = dict(os.environ, DEMO_MAIL_PASSWORD=DEMO_PASSWORD)
+        subprocess.run(
+            [
+                sys.executable,
+                str(DEMO),
+                "start",
+                "--state-dir",
+                str(self.state),
+                "--smtp-port",
+                "0",
+                "--pop3-port",
+                "0",
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        ready = json.loads((self.state / "ready.json").read_text())
+        self.smtp_port, self.pop_port = ready["smtp_port"], ready["pop3_port"]
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run([sys.executable, str(DEMO), "stop", "--state-dir", str(self.state)], capture_output=True)
+
+
+# --------------------------------------------------------------------------- 1. converge
+
+
+def bench_converge(host_counts, forks, smoke):
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="mail-session-bench-") as tmp:
+        tmp = Path(tmp)
+        with DemoMailServer(tmp) as mail:
+            group_vars = settings(mail.smtp_port, mail.pop_port)
+            variants = {
+                "floor (ping)": ROOT / "bench" / "floor.yml",
+                "baseline (lineinfile + wait_for)": ROOT / "bench" / "baseline.yml",
+                "role": ROOT / "playbooks" / "site.yml",
+            }
+            for count in host_counts:
+                figures = {}
+                for name, playbook in variants.items():
+                    workdir = tmp / ("%s-%d" % (playbook.stem, count))
+                    inventory = write_inventory(workdir, count, group_vars)
+                    converge, rss, recap = run_playbook(inventory, playbook, forks, workdir)
+                    rerun, rss2, recap2 = run_playbook(inventory, playbook, forks, workdir)
+                    if name != "floor (ping)" and changed(recap2):
+                        sys.exit("%s: the re-run changed %d tasks; it must change nothing" % (name, changed(recap2)))
+                    figures[name] = (converge, rerun, tasks_per_host(recap), max(rss, rss2))
+                    shutil.rmtree(workdir)
+                rows.append((count, figures))
+                print_converge_row(count, forks, figures)
+                if smoke:
+                    continue
+    return rows
+
+
+def print_converge_row(count, forks, figures):
+    print("\n%d host(s), %d forks" % (count, forks))
+    print("  %-34s %10s %10s %11s %10s" % ("", "converge", "re-run", "tasks/host", "peak RSS"))
+    for name, (converge, rerun, tasks, rss) in figures.items():
+        print("  %-34s %9.2fs %9.2fs %11.1f %8.0f MiB" % (name, converge, rerun, tasks, rss))
+    floor = figures["floor (ping)"]
+    base = figures["baseline (lineinfile + wait_for)"]
+    role = figures["role"]
+    print(
+        "  role/floor: converge %.2fx, re-run %.2fx    role/baseline: converge %.2fx, re-run %.2fx    "
+        "RSS role/baseline %.2f"
+        % (role[0] / floor[0], role[1] / floor[1], role[0] / base[0], role[1] / base[1], role[3] / base[3])
+    )
+
+
+# --------------------------------------------------------------------------- 2. verification
+
+
+def load_verify_module():
+    import ansible.module_utils
+
+    if str(ROLE / "module_utils") not in ansible.module_utils.__path__:
+        ansible.module_utils.__path__.append(str(ROLE / "module_utils"))
+    sys.path.insert(0, str(ROLE / "library"))
+    import mail_session_verify
+
+    return mail_session_verify
+
+
+def probe(module, family, port, timeout, user=DEMO_USER, password=DEMO_PASSWORD, host="127.0.0.1"):
+    opts = {"timeout": timeout, "ssl_context": module.make_ssl_context(True, None), "cert_expiry_warn_days": 30}
+    cfg = {"host": host, "port": port, "security": "none", "user": user, "password": password}
+    cls = module.SMTPProbe if family == "smtp" else module.POP3Probe
+    started = time.monotonic()
+    result = cls(cfg, opts).run(0, 0)
+    return time.monotonic() - started, result
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def silent_server():
+    """A listener that accepts connections and never says a word."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+
+    threading.Thread(target=accept, daemon=True).start()
+    return server, held
+
+
+DROPPED = r"""
+import sys, time
+sys.path.insert(0, sys.argv[1])
+import bench
+module = bench.load_verify_module()
+elapsed, result = bench.probe(module, "smtp", int(sys.argv[2]), float(sys.argv[3]))
+print("%.4f %s %s" % (elapsed, result["error_class"], result["error"]))
+"""
+
+
+def dropped_connection(timeout):
+    """Time to report a port whose SYNs are dropped, measured inside a throwaway network namespace."""
+    if os.geteuid() != 0 or not shutil.which("ip") or not shutil.which("nft"):
+        return None, "needs root, iproute2 and nftables"
+    name = "mailbench%d" % os.getpid()
+    port = 2525
+    try:
+        subprocess.run(["ip", "netns", "add", name], check=True)
+        netns = ["ip", "netns", "exec", name]
+        subprocess.run([*netns, "ip", "link", "set", "lo", "up"], check=True)
+        subprocess.run([*netns, "nft", "add", "table", "inet", "bench"], check=True)
+        subprocess.run(
+            [
+                *netns,
+                "nft",
+                "add",
+                "chain",
+                "inet",
+                "bench",
+                "input",
+                "{ type filter hook input priority 0; policy accept; }",
+            ],
+            check=True,
+        )
+        subprocess.run(
+            [*netns, "nft", "add", "rule", "inet", "bench", "input", "tcp", "dport", str(port), "drop"], check=True
+        )
+        proc = subprocess.run(
+            [*netns, sys.executable, "-c", DROPPED, str(ROOT / "bench"), str(port), str(timeout)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        elapsed, error_class, _ = proc.stdout.strip().split(" ", 2)
+        return float(elapsed), error_class
+    finally:
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+
+
+def bench_verification(timeout, repeats):
+    module = load_verify_module()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="mail-session-bench-") as tmp, DemoMailServer(Path(tmp)) as mail:
+        for family, port in (("smtp", mail.smtp_port), ("pop3", mail.pop_port)):
+            probe(module, family, port, timeout)  # warm up
+            times = []
+            for _ in range(repeats):
+                elapsed, result = probe(module, family, port, timeout)
+                if not result["ok"]:
+                    sys.exit("healthy %s check failed: %s" % (family, result["error"]))
+                times.append(elapsed)
+            rows.append(
+                (
+                    "healthy %s (login, %s)" % (family.upper(), "AUTH" if family == "smtp" else "STAT"),
+                    statistics.median(times),
+                    "ok",
+                    "< 0.100 s",
+                )
+            )
+    elapsed, result = probe(module, "smtp", free_port(), timeout)
+    rows.append(("closed port", elapsed, result["error_class"], "<= %.1f s" % (timeout + 1)))
+    elapsed, error_class = dropped_connection(timeout)
+    rows.append(("dropped connection (nftables drop in a netns)", elapsed, error_class, "<= %.1f s" % (timeout + 1)))
+    server, held = silent_server()
+    try:
+        elapsed, result = probe(module, "smtp", server.getsockname()[1], timeout)
+        rows.append(("accepts, never answers", elapsed, result["error_class"], "<= %.1f s" % (timeout + 1)))
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    print("\nverification module, timeout %.1f s (median of %d for healthy checks)" % (timeout, repeats))
+    print("  %-46s %10s  %-14s %s" % ("case", "time", "reported as", "target"))
+    for case, elapsed, outcome, target in rows:
+        shown = "%9.3fs" % elapsed if elapsed is not None else "   skipped"
+        print("  %-46s %10s  %-14s %s" % (case, shown, outcome, target))
+    return rows
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hosts", default="1,10,50,100", help="comma-separated host counts")
+    parser.add_argument("--forks", type=int, default=10)
+    parser.add_argument("--timeout", type=float, default=2.0, help="verification timeout per check (s)")
+    parser.add_argument("--smoke", action="store_true", help="a quick run (2 hosts, few repeats) for make test")
+    args = parser.parse_args()
+    host_counts = [2] if args.smoke else [int(n) for n in args.hosts.split(",")]
+    forks = min(args.forks, 2) if args.smoke else args.forks
+    print(
+        "machine: %s, %d cores, Python %s, %s"
+        % (
+            platform.platform(),
+            os.cpu_count(),
+            platform.python_version(),
+            subprocess.run([str(BIN / "ansible"), "--version"], capture_output=True, text=True).stdout.splitlines()[0],
+        )
+    )
+    bench_converge(host_counts, forks, args.smoke)
+    bench_verification(args.timeout, 3 if args.smoke else 20)
+
+
+if __name__ == "__main__":
+    main()
