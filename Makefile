@@ -12,9 +12,15 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 #   JDK + Commons Configuration 1.10: the parser Liferay reads portal-ext.properties with
 #   Postfix + Dovecot (+ openssl for per-run certificates): the real mail servers the
 #   verification tests run on loopback
+#   PostgreSQL + MariaDB (servers and clients): the throwaway databases the database-check
+#   tests start on loopback (tests/dbserver.py)
+#   Tomcat 10 (tomcat10-common: CATALINA_HOME /usr/share/tomcat10, without the system service)
+#   + Jakarta Mail and Activation: the real Tomcat the application-server session tests start
 DEB_PACKAGES := default-jdk-headless libcommons-configuration-java libcommons-lang-java \
 	libcommons-logging-java \
-	postfix dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd openssl
+	postfix dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd openssl \
+	postgresql postgresql-client mariadb-server mariadb-client \
+	tomcat10-common libjakarta-mail-java libjakarta-activation-java
 
 RUN_DIR := .run
 

@@ -1,0 +1,963 @@
+# Copyright: contributors to the mail_session role
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The current Liferay generation's mail settings: OSGi ``.config`` files, versions, ``LIFERAY_*`` names.
+
+Pure functions, Python standard library only, used on the controller (mapping,
+validation, rendering) and by modules on the targets (encoding, reading).
+
+Sources (liferay/liferay-portal unless named otherwise):
+
+* ``modules/apps/mail/mail-settings-api/.../MailSettingCompanyConfiguration.java`` and
+  ``MailSettingSystemConfiguration.java``: the attributes, their types and defaults
+  (ports are *strings*; ``sendBlacklist`` is ``String[]``);
+* ``modules/apps/mail/mail-messaging-impl/.../MailServiceImpl.java`` (2025+): JNDI first
+  (``jndiName``), else ``mail.<store>.*`` / ``mail.<transport>.*`` built from the company
+  configuration, then ``additionalJavaMailProperties`` (``PropertiesUtil.load``, i.e.
+  ``java.util.Properties.load(Reader)``) applied last. ``storeProtocol`` other than
+  ``pop3s`` becomes ``pop3`` and ``transportProtocol`` other than ``smtps`` becomes
+  ``smtp``: IMAP cannot be configured in this generation. ``auth`` is true when a user
+  *or* a password is set. Passwords go through ``SecretResolver.resolve`` (2026 builds),
+  which treats a value starting with ``${secretRef:`` or ``${keyRef:`` as a reference
+  into Liferay's secret store (``KeyReferenceUtil.isKeyReference``);
+* ``MailSettingCompanyConfigurationUpgradeProcess``: only values saved in the database
+  (Control Panel) are migrated, never portal-ext.properties;
+* the ``.config`` reader, ``com.liferay.portal.file.install``: ``TypedProperties`` splits
+  ``key=value`` lines (key ``[0-9a-zA-Z-_.]+``, a line ending in ``\\`` continues, only
+  one leading comment line is accepted: more are logged as errors), runs
+  ``InterpolationUtil.substVars`` on the *raw* value text (``${env:NAME}`` reads an
+  environment variable, ``${name}`` a system property, an unresolved one becomes empty),
+  and only then ``ConfigurationHandler.read`` decodes the typed value (``"..."``,
+  ``B"true"``, ``L"1"``, ``["a","b"]``; inside quotes ``\\b \\t \\n \\f \\r \\uXXXX`` are
+  escapes and any other ``\\X`` is ``X``; the string ends at the first unescaped ``"``);
+* ``ConfigurationFileInstaller._parsePid``: ``<pid>~<name>.config`` is an instance of the
+  factory ``<pid>``; Liferay's scoped configurations use the factory ``<pid>.scoped``
+  with ``companyWebId`` (or ``companyId`` as a Long) naming the instance;
+* ``ComponentPropertiesUtil._decode`` (portal-impl) and ``CharPool`` (petra-string): how
+  ``LIFERAY_*`` environment variable names are decoded into portal property keys;
+* liferay/liferay-docker ``release/_package.sh``: every bundle built by Liferay's release
+  tool carries ``.liferay-version`` (the product version), ``.githash`` and
+  ``.liferay-home`` in LIFERAY_HOME, and Docker images are built from those bundles.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ansible.module_utils.liferay_mail import PROTOCOL, SECRET_KEY, effective_port
+
+COMPANY_PID = "com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration"
+SYSTEM_PID = "com.liferay.mail.settings.configuration.MailSettingSystemConfiguration"
+# Liferay's factory PID for instance-scoped copies of a company-scoped configuration
+SCOPED_SUFFIX = ".scoped"
+
+LEGACY = "legacy"  # 7.0 - 7.4, DXP up to 2025.Q3: mail.session.* portal properties
+OSGI = "osgi"  # DXP 2025.Q4+ / Portal 2026+: OSGi configuration MailSetting*Configuration
+# The first quarterly release whose MailServiceImpl reads MailSettingCompanyConfiguration
+# (shared/reference/liferay-mail.md section 1: "DXP 2025.Q4+ / Portal 2026+"; the
+# configuration interfaces and the upgrade step carry a 2025 copyright).
+OSGI_SINCE = (2025, 4)
+
+MASK = "********"
+
+
+class OsgiError(ValueError):
+    """A value or a request that cannot be handled exactly; the message never holds a secret."""
+
+
+# ---------------------------------------------------------------------------
+# Liferay versions and generations
+# ---------------------------------------------------------------------------
+
+_QUARTERLY_RE = re.compile(r"(?<![0-9])(20[2-9][0-9])\.[qQ]([1-4])(?:\.([0-9]+))?")
+_SEVEN_RE = re.compile(r"(?<![0-9.])([67])\.([0-9]+)((?:[.\-](?:ga|GA|u|U|sp|SP|dxp-|de-|fp-)?[0-9]+)*)")
+_PREFIX_RE = re.compile(r"^(?:liferay/)?(?:dxp|portal)[:\- ]+", re.IGNORECASE)
+
+
+class LiferayVersion:
+    """A parsed Liferay version: ``generation`` (legacy|osgi), a sort ``key`` and the text."""
+
+    __slots__ = ("generation", "key", "kind", "text")
+
+    def __init__(self, text, kind, key, generation):
+        self.text = text
+        self.kind = kind  # "7.x" or "quarterly"
+        self.key = key
+        self.generation = generation
+
+    def __repr__(self):
+        return "LiferayVersion(%r, %s)" % (self.text, self.generation)
+
+    def __eq__(self, other):
+        return isinstance(other, LiferayVersion) and self.key == other.key
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __lt__(self, other):
+        return self.key < other.key
+
+    def __le__(self, other):
+        return self.key <= other.key
+
+    def __gt__(self, other):
+        return self.key > other.key
+
+    def __ge__(self, other):
+        return self.key >= other.key
+
+
+def parse_version(text):
+    """Parse a Liferay version as written in inventory, a Docker tag or ``.liferay-version``.
+
+    Accepted: ``7.0.x`` ... ``7.4.3.132``, ``7.4.3.132-ga132``, ``7.4.13-u92``,
+    ``7.4.13.u92``, ``7.3.10-u36``, and quarterly releases ``2023.q1.0`` ...
+    ``2025.q3.5``, ``2025.q4.0``, ``2026.q1.0-lts`` (any case, optional ``dxp-`` /
+    ``portal-`` / ``liferay/dxp:`` prefix, optional ``-lts`` / ``-slim`` suffix).
+    Quarterly releases sort after every 7.x release; the generation is ``osgi`` from
+    2025.Q4 on, ``legacy`` before. Raises OsgiError for anything else.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise OsgiError("the Liferay version is empty; give e.g. 7.4.3.132, 2025.q3.5 or 2026.q1.0")
+    raw = text.strip()
+    candidate = _PREFIX_RE.sub("", raw)
+    match = _QUARTERLY_RE.match(candidate)
+    if match and _rest_is_suffix(candidate[match.end() :]):
+        year, quarter = int(match.group(1)), int(match.group(2))
+        patch = int(match.group(3) or 0)
+        if year < 2023:
+            raise OsgiError("%r: quarterly releases start with 2023.q1" % raw)
+        generation = OSGI if (year, quarter) >= OSGI_SINCE else LEGACY
+        return LiferayVersion(raw, "quarterly", (1, year, quarter, patch), generation)
+    match = _SEVEN_RE.match(candidate)
+    if match and _rest_is_suffix(candidate[match.end() :]):
+        major, minor = int(match.group(1)), int(match.group(2))
+        if major < 7:
+            raise OsgiError("%r: Liferay 6.x is not supported by this role (it needs 7.0 or later)" % raw)
+        if minor > 4:
+            raise OsgiError(
+                "%r is not a Liferay version: after 7.4 Liferay numbers releases by quarter (e.g. 2025.q4.0)" % raw
+            )
+        rest = [int(n) for n in re.findall(r"[0-9]+", match.group(3) or "")]
+        return LiferayVersion(raw, "7.x", (0, major, minor, *rest), LEGACY)
+    raise OsgiError(
+        "%r is not a Liferay version this role knows: use 7.0 - 7.4 (e.g. 7.4.3.132, 7.4.13-u92) "
+        "or a quarterly release (e.g. 2025.q3.5, 2026.q1.0)" % raw
+    )
+
+
+def _rest_is_suffix(rest):
+    return re.fullmatch(r"(?:[\- ](?:lts|LTS|slim|SLIM|d[0-9.]+-[0-9]+))*", rest) is not None
+
+
+def compare_versions(a, b):
+    """-1, 0 or 1 as version *a* is older than, equal to or newer than *b* (strings or parsed)."""
+    a = a if isinstance(a, LiferayVersion) else parse_version(a)
+    b = b if isinstance(b, LiferayVersion) else parse_version(b)
+    return (a.key > b.key) - (a.key < b.key)
+
+
+def generation_of(text):
+    """``legacy`` or ``osgi`` for a version string (see parse_version)."""
+    return parse_version(text).generation
+
+
+def version_in_text(text):
+    """The first Liferay version found in free text (a manifest's release info), or None.
+
+    ``Liferay Digital Experience Platform 2025.Q1.0 LTS (...)`` gives 2025.Q1.0;
+    ``Liferay DXP Digital Enterprise 7.0.10 GA1 (Wilberforce / Build 7010 ...)`` gives
+    7.0.10. A quarterly version wins over a 7.x number in the same text.
+    """
+    if not text:
+        return None
+    match = _QUARTERLY_RE.search(text)
+    if match:
+        found = match.group(0)
+        try:
+            return parse_version(found)
+        except OsgiError:
+            return None
+    for match in re.finditer(r"(?<![0-9.])7\.[0-4](?:\.[0-9]+)*", text):
+        try:
+            return parse_version(match.group(0))
+        except OsgiError:
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The typed .config format: writing
+# ---------------------------------------------------------------------------
+
+ATTRIBUTE_RE = re.compile(r"^[0-9A-Za-z_.\-]+$")  # TypedProperties' key pattern
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Liferay 2026's SecretResolver takes a password starting with these as a reference
+SECRET_REFERENCE_PREFIXES = ("${secretRef:", "${keyRef:")
+
+_NAMED_CONTROLS = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+class EnvRef:
+    """A ``${env:NAME}`` reference: Liferay reads the value from its environment at startup."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        if not isinstance(name, str) or not ENV_NAME_RE.match(name):
+            raise OsgiError(
+                "%r is not an environment variable name: use letters, digits and '_' (not starting with a digit)"
+                % (name,)
+            )
+        self.name = name
+
+    def __eq__(self, other):
+        return isinstance(other, EnvRef) and other.name == self.name
+
+    def __hash__(self):
+        return hash(("env", self.name))
+
+    def __repr__(self):
+        return "EnvRef(%r)" % self.name
+
+    def raw(self):
+        return "${env:%s}" % self.name
+
+
+def as_value(value):
+    """Turn a module/inventory value into what encode_value takes: ``{"env": NAME}`` -> EnvRef."""
+    if isinstance(value, dict):
+        if set(value) != {"env"}:
+            raise OsgiError("a structured value must be {env: NAME}; got the keys %s" % ", ".join(sorted(value)))
+        return EnvRef(value["env"])
+    return value
+
+
+def _u(code_unit):
+    return "\\u%04x" % code_unit
+
+
+def escape_string(text):
+    """The characters between the quotes of a ``.config`` string so that Liferay reads *text*.
+
+    Evidence for each rule (see the module docstring for the sources):
+
+    * ``"`` ends the string in ``ConfigurationHandler._readQuoted``: written ``\\"``;
+    * ``\\`` starts an escape: written ``\\u005c``. Not ``\\\\``: ``InterpolationUtil`` runs on
+      the raw text *before* ``ConfigurationHandler`` and, if it behaves like the Apache
+      Felix ``InterpolationHelper`` it was ported from, its ``unescape`` turns ``\\\\`` into
+      ``\\`` (and ``\\{`` ``\\}`` into ``{`` ``}``), after which ``ConfigurationHandler`` would
+      read ``\\`` plus the next character as an escape. ``\\u005c`` means a backslash
+      either way;
+    * ``$``, ``{`` and ``}``: written ``\\u0024``, ``\\u007b``, ``\\u007d``. The interpolator
+      looks for ``${`` in the raw text, so a literal ``${`` must not appear there; the
+      ``\\uXXXX`` escape is only decoded afterwards by ``ConfigurationHandler``. (Liferay's
+      own writer escapes ``{`` and ``}`` for the same reason.) A ``.config`` file written
+      by this function therefore never contains a raw ``$``, ``{`` or ``}`` except in a
+      deliberate ``${env:NAME}`` reference;
+    * ``=``: written ``\\u003d``, so that a line holds exactly one ``=`` (older
+      ``TypedProperties`` split lines with the greedy pattern ``(.+)=(.+)``);
+    * space: written ``\\ `` as Felix's writer does (its reader stops at a raw space);
+    * control characters: ``\\b \\t \\n \\f \\r`` or ``\\uXXXX``; ``DEL`` and every non-ASCII
+      character: ``\\uXXXX`` (UTF-16 code units), so the file is pure ASCII and does not
+      depend on ``module.framework.file.install.config.encoding``.
+    """
+    if not isinstance(text, str):
+        raise OsgiError("values must be strings here, got %s" % type(text).__name__)
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == " ":
+            out.append("\\ ")
+        elif ch in _NAMED_CONTROLS:
+            out.append(_NAMED_CONTROLS[ch])
+        elif ch in "\\${}=" or code < 0x20 or code >= 0x7F:
+            if code > 0xFFFF:
+                code -= 0x10000
+                out.append(_u(0xD800 + (code >> 10)) + _u(0xDC00 + (code & 0x3FF)))
+            else:
+                out.append(_u(code))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def encode_value(value):
+    """The typed ``.config`` text for *value*.
+
+    ``str`` -> ``"..."`` (String), :class:`EnvRef` -> ``"${env:NAME}"``, ``bool`` ->
+    ``B"true"``, ``int`` -> ``L"..."`` (Long), a list of strings -> ``["a","b"]``
+    (String[], no spaces). Raises OsgiError for anything else.
+    """
+    if isinstance(value, bool):
+        return 'B"%s"' % ("true" if value else "false")
+    if isinstance(value, int):
+        return 'L"%d"' % value
+    if isinstance(value, EnvRef):
+        return '"%s"' % value.raw()
+    if isinstance(value, str):
+        return '"%s"' % escape_string(value)
+    if isinstance(value, (list, tuple)):
+        items = []
+        for item in value:
+            if isinstance(item, EnvRef):
+                items.append('"%s"' % item.raw())
+            elif isinstance(item, str):
+                items.append('"%s"' % escape_string(item))
+            else:
+                raise OsgiError("array elements must be strings, got %s" % type(item).__name__)
+        return "[%s]" % ",".join(items)
+    raise OsgiError("cannot write a value of type %s to a .config file" % type(value).__name__)
+
+
+def check_attribute(name):
+    if not isinstance(name, str) or not ATTRIBUTE_RE.match(name):
+        raise OsgiError(
+            "the attribute name %r is not allowed: Liferay reads only names made of letters, digits, "
+            "'.', '-' and '_'" % (name,)
+        )
+
+
+def check_secret_literal(name, value):
+    """Refuse a literal password that Liferay 2026's SecretResolver would take for a reference."""
+    if isinstance(value, str) and value.startswith(SECRET_REFERENCE_PREFIXES):
+        raise OsgiError(
+            "%s: the value starts with ${secretRef: or ${keyRef:, which Liferay 2026 reads as a reference "
+            "into its secret store, not as a password. Store such a password in an environment variable "
+            "({env: NAME}) or change it" % name
+        )
+
+
+def render_config(attributes, header=None):
+    """The canonical text of a ``.config`` file: one ``name=value`` line per attribute, sorted.
+
+    *header* becomes the one comment line Liferay accepts at the top (more than one
+    comment line makes Liferay log an error). Lines end with ``\\n``.
+    """
+    lines = []
+    if header:
+        if "\n" in header or "\r" in header:
+            raise OsgiError("the header comment must be a single line")
+        lines.append("# " + header.lstrip("# "))
+    for name in sorted(attributes):
+        check_attribute(name)
+        lines.append("%s=%s" % (name, encode_value(attributes[name])))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def masked_config(text, secret_names, changed=()):
+    """*text* (a .config file) with the value of every secret attribute replaced by a mask."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        key = body.split("=", 1)[0].strip() if "=" in body and not body.lstrip().startswith("#") else None
+        if key is not None and (key in secret_names or SECRET_KEY.search(key)):
+            marker = " (changed)" if key in changed else ""
+            out.append('%s="%s"%s%s' % (key, MASK, marker, ending))
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------
+# The typed .config format: reading (what the module compares against)
+# ---------------------------------------------------------------------------
+
+
+class Interpolated(tuple):
+    """A string value with ``${...}`` references: a tuple of ("lit", text) / ("ref", name)."""
+
+    __slots__ = ()
+
+
+def _decode_quoted(raw, start):
+    """ConfigurationHandler._readQuoted from *start* (after the opening quote): (text, end index)."""
+    out = []
+    i, size = start, len(raw)
+    while i < size:
+        ch = raw[i]
+        if ch == "\\" and i + 1 < size:
+            nxt = raw[i + 1]
+            i += 2
+            if nxt in "btnfr":
+                out.append({"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r"}[nxt])
+            elif nxt == "u":
+                digits = raw[i : i + 4]
+                if len(digits) == 4 and re.fullmatch(r"[0-9A-Fa-f]{4}", digits):
+                    out.append(chr(int(digits, 16)))
+                    i += 4
+                else:
+                    raise OsgiError("malformed \\u escape")
+            else:
+                out.append(nxt)
+        elif ch == '"':
+            return _join_surrogates("".join(out)), i
+        else:
+            out.append(ch)
+            i += 1
+    raise OsgiError("a quoted value is not closed")
+
+
+def _join_surrogates(text):
+    if not re.search("[\ud800-\udbff][\udc00-\udfff]", text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+_TYPE_CODES = {"B": "boolean", "L": "long", "I": "integer", "S": "short", "X": "byte", "C": "char", "D": "double"}
+_TYPE_CODES.update({"F": "float", "T": "string"})
+
+
+def _convert(code, text):
+    kind = _TYPE_CODES.get(code.upper(), "string") if code else "string"
+    if kind == "boolean":
+        return text.lower() == "true"  # Boolean.valueOf
+    if kind in ("long", "integer", "short", "byte"):
+        return int(text)
+    return text
+
+
+def _read_string_token(raw, i):
+    """A quoted string at raw[i] == '"', with ${...} references kept apart: (value, end)."""
+    # references are resolved on the raw text before the quotes are decoded
+    j = i + 1
+    parts = []
+    literal_raw = []
+    while j < len(raw):
+        if raw.startswith("${", j):
+            end = raw.find("}", j)
+            if end < 0:
+                raise OsgiError("an unclosed ${ reference")
+            if literal_raw:
+                parts.append(("lit", "".join(literal_raw)))
+                literal_raw = []
+            parts.append(("ref", raw[j + 2 : end]))
+            j = end + 1
+            continue
+        ch = raw[j]
+        if ch == "\\" and j + 1 < len(raw):
+            literal_raw.append(raw[j : j + 2])
+            j += 2
+            continue
+        if ch == '"':
+            break
+        literal_raw.append(ch)
+        j += 1
+    else:
+        raise OsgiError("a quoted value is not closed")
+    if literal_raw:
+        parts.append(("lit", "".join(literal_raw)))
+    decoded = []
+    for kind, text in parts:
+        if kind == "lit":
+            value, _ = _decode_quoted(text + '"', 0)
+            decoded.append(("lit", value))
+        else:
+            decoded.append(("ref", text))
+    if any(kind == "ref" for kind, _ in decoded):
+        return Interpolated(decoded), j + 1
+    return "".join(text for _, text in decoded), j + 1
+
+
+def parse_value(raw):
+    """Decode one typed value text (after ``key=``) into Python data; see encode_value."""
+    raw = raw.strip()
+    if not raw:
+        raise OsgiError("empty value")
+    code = ""
+    i = 0
+    if raw[0] not in '"[(' and raw[0].upper() in _TYPE_CODES:
+        code = raw[0]
+        i = 1
+    if i >= len(raw):
+        raise OsgiError("a type code without a value")
+    if raw[i] == '"':
+        value, end = _read_string_token(raw, i)
+        if raw[end:].strip():
+            raise OsgiError("text after the closing quote")
+        if isinstance(value, Interpolated):
+            return value
+        return _convert(code, value)
+    if raw[i] in "[(":
+        closing = "]" if raw[i] == "[" else ")"
+        items = []
+        j = i + 1
+        while True:
+            while j < len(raw) and raw[j] in " \t\r\n\\":
+                j += 1
+            if j < len(raw) and raw[j] == closing:
+                j += 1
+                break
+            if j >= len(raw) or raw[j] != '"':
+                raise OsgiError("malformed array")
+            value, j = _read_string_token(raw, j)
+            items.append(value if isinstance(value, Interpolated) else _convert(code, value))
+            while j < len(raw) and raw[j] in " \t\r\n\\":
+                j += 1
+            if j < len(raw) and raw[j] == ",":
+                j += 1
+        if raw[j:].strip():
+            raise OsgiError("text after the array")
+        return items
+    raise OsgiError("a value must be quoted")
+
+
+def parse_config(text):
+    """Read a ``.config`` file as Liferay's TypedProperties does.
+
+    Returns (attributes, problems): attributes maps names to Python values
+    (strings, booleans, ints, lists, or :class:`Interpolated` for values with ``${...}``
+    references); problems lists what Liferay would complain about or read differently
+    (more than one comment line, lines it cannot parse, escapes whose meaning depends on
+    the interpolator). Never raises for a malformed file.
+    """
+    attributes, problems = {}, []
+    comments = 0
+    logical, pending = [], False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        # TypedProperties skips blank and comment lines everywhere, inside continued lines too
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            comments += 1
+            if attributes or pending:
+                problems.append("line %d: a comment after the first attribute" % number)
+            continue
+        pending = line.endswith("\\")
+        logical.append((line[:-1] if pending else line).strip())
+        if pending:
+            continue
+        entry = "".join(logical)
+        logical = []
+        match = re.match(r"^\s*([0-9A-Za-z_.\-]+)\s*=(.*)$", entry, re.DOTALL)
+        if not match:
+            problems.append("line %d: not a name=value line Liferay can read" % number)
+            continue
+        name, raw = match.group(1), match.group(2)
+        if "\\\\" in raw:
+            problems.append(
+                "line %d: %s writes a backslash as \\\\, whose meaning depends on Liferay's interpolator"
+                % (number, name)
+            )
+        try:
+            attributes[name] = parse_value(raw)
+        except (OsgiError, ValueError) as exc:
+            problems.append("line %d: %s: %s" % (number, name, exc))
+    if pending:
+        problems.append("the file ends inside a continued line")
+    if comments > 1:
+        problems.append("%d comment lines: Liferay accepts one, at the top" % comments)
+    return attributes, problems
+
+
+def comparable(value):
+    """The form parse_config returns for a value given to encode_value (for comparison)."""
+    if isinstance(value, EnvRef):
+        return Interpolated((("ref", "env:" + value.name),))
+    if isinstance(value, (list, tuple)):
+        return [comparable(item) for item in value]
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Role settings -> MailSetting*Configuration attributes
+# ---------------------------------------------------------------------------
+
+
+def _java_properties_escape(text, key):
+    """Escape *text* for ``java.util.Properties.load(Reader)`` (key or value)."""
+    out = []
+    for index, ch in enumerate(text):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch in "\t\n\r\f":
+            out.append({"\t": "\\t", "\n": "\\n", "\r": "\\r", "\f": "\\f"}[ch])
+        elif ch == " " and (key or index == 0):
+            out.append("\\ ")
+        elif (key and ch in "=:#!") or (not key and index == 0 and ch in "#!"):
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(_u(ord(ch)))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def java_properties_text(properties):
+    """``java.util.Properties`` text (what ``additionalJavaMailProperties`` holds), sorted keys."""
+    return "\n".join(
+        "%s=%s" % (_java_properties_escape(key, True), _java_properties_escape(value, False))
+        for key, value in sorted(properties.items())
+    )
+
+
+def _text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _secret(value, name):
+    value = as_value(value)
+    if isinstance(value, EnvRef):
+        return value
+    value = "" if value is None else str(value)
+    check_secret_literal(name, value)
+    return value
+
+
+def company_configuration(settings):
+    """MailSettingCompanyConfiguration attributes for role *settings* (same shape as
+    liferay_mail.portal_properties takes). Returns (attributes, secret attribute names).
+
+    Incoming mail is POP3 only in this generation (MailServiceImpl turns every store
+    protocol other than pop3s into pop3): ``store_protocol: imap`` is refused. STARTTLS
+    details the attributes cannot say (``starttls.required``, POP3 STARTTLS) and
+    ``javamail_properties`` go into ``additionalJavaMailProperties``, which Liferay applies
+    last. Attributes not produced keep Liferay's defaults.
+    """
+    if (settings.get("store_protocol") or "pop3") != "pop3" and settings.get("pop_host"):
+        raise OsgiError(
+            "mail_session_store_protocol: IMAP cannot be configured for Liferay DXP 2025.Q4+ / Portal 2026+: "
+            "its MailServiceImpl only uses pop3 or pop3s. Use pop3, or leave mail_session_pop_host empty"
+        )
+    attributes, secrets = {}, set()
+    extra = {}
+
+    security = settings.get("smtp_security") or "none"
+    transport = PROTOCOL[("smtp", security)]
+    attributes["transportProtocol"] = transport
+    attributes["outgoingSMTPServer"] = settings.get("smtp_host") or ""
+    attributes["outgoingSMTPPort"] = str(effective_port(settings, "smtp"))
+    attributes["enableStartTLS"] = security == "starttls"
+    if security == "starttls":
+        extra["mail.smtp.starttls.required"] = "true"
+    if settings.get("smtp_user"):
+        attributes["smtpUserName"] = str(settings["smtp_user"])
+    if settings.get("smtp_password"):
+        attributes["smtpPassword"] = _secret(settings["smtp_password"], "mail_session_smtp_password")
+        secrets.add("smtpPassword")
+
+    if settings.get("pop_host"):
+        security = settings.get("pop_security") or "none"
+        store = PROTOCOL[("pop3", security)]
+        attributes["storeProtocol"] = store
+        attributes["incomingPOPServer"] = settings["pop_host"]
+        attributes["incomingPOPPort"] = str(effective_port(settings, "pop"))
+        if settings.get("pop_user"):
+            attributes["popUserName"] = str(settings["pop_user"])
+        if settings.get("pop_password"):
+            attributes["popPassword"] = _secret(settings["pop_password"], "mail_session_pop_password")
+            secrets.add("popPassword")
+        if security == "starttls":
+            extra["mail.pop3.starttls.enable"] = "true"
+            extra["mail.pop3.starttls.required"] = "true"
+    if settings.get("pop_server_notifications") is not None:
+        attributes["enablePOPServerNotifications"] = bool(settings["pop_server_notifications"])
+
+    for key, value in (settings.get("javamail_properties") or {}).items():
+        if key in extra:
+            raise OsgiError("javamail_properties[%s] is set by the role itself; change the role's variables" % key)
+        extra[key] = _text(value)
+    if extra:
+        attributes["additionalJavaMailProperties"] = java_properties_text(extra)
+        if any(SECRET_KEY.search(key) for key in extra):
+            secrets.add("additionalJavaMailProperties")
+    return attributes, secrets
+
+
+def module_args(attributes, secrets):
+    """Split mapped attributes into liferay_osgi_config's ``properties`` and ``secret_properties``.
+
+    :class:`EnvRef` values become ``{"env": NAME}`` so they travel as plain data.
+    """
+
+    def plain(value):
+        if isinstance(value, EnvRef):
+            return {"env": value.name}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    properties = {k: plain(v) for k, v in attributes.items() if k not in secrets}
+    secret_properties = {k: plain(v) for k, v in attributes.items() if k in secrets}
+    return properties, secret_properties
+
+
+# role setting -> (attribute, kind)
+SYSTEM_ATTRIBUTES = {
+    "jndi_name": ("jndiName", "string"),
+    "batch_size": ("batchSize", "string"),
+    "audit_trail": ("auditTrail", "string"),
+    "send_blacklist": ("sendBlacklist", "list"),
+    "throws_exception_on_failure": ("throwsExceptionOnFailure", "boolean"),
+    "pop_server_subdomain": ("popServerSubdomain", "string"),
+}
+
+
+def system_configuration(settings):
+    """MailSettingSystemConfiguration attributes for the settings that are given (not None).
+
+    ``jndi_name`` points Liferay at an application-server mail session (the JNDI lookup
+    comes first in MailServiceImpl); ``batch_size`` is a String attribute (``"0"``);
+    ``send_blacklist`` a list of addresses (String[]). Returns (attributes, set()).
+    """
+    attributes = {}
+    for setting, (attribute, kind) in SYSTEM_ATTRIBUTES.items():
+        value = settings.get(setting)
+        if value is None:
+            continue
+        if kind == "list":
+            if isinstance(value, str) or not isinstance(value, (list, tuple)):
+                raise OsgiError("mail_session_%s must be a list of addresses" % setting)
+            attributes[attribute] = [str(item) for item in value]
+        elif kind == "boolean":
+            attributes[attribute] = bool(value)
+        else:
+            attributes[attribute] = _text(value)
+    return attributes, set()
+
+
+WEB_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+
+
+def instance_attributes(instance):
+    """The attributes that scope a company configuration to one instance: companyWebId or companyId."""
+    web_id = instance.get("web_id")
+    company_id = instance.get("company_id")
+    if bool(web_id) == bool(company_id):
+        raise OsgiError("each instance needs exactly one of web_id (e.g. liferay.com) or company_id")
+    if web_id:
+        return {"companyWebId": str(web_id)}
+    if isinstance(company_id, bool) or not str(company_id).isdigit():
+        raise OsgiError("company_id %r is not a number" % (company_id,))
+    return {"companyId": int(company_id)}
+
+
+def scope_name(instance):
+    """The ``<name>`` of ``<pid>.scoped~<name>.config`` for an instance (safe as a file name)."""
+    name = instance.get("name") or instance.get("web_id") or str(instance.get("company_id") or "")
+    if not WEB_ID_RE.match(name):
+        raise OsgiError(
+            "%r cannot be part of a file name: use letters, digits, '.', '-' and '_' for the instance name" % (name,)
+        )
+    return name
+
+
+def config_file_name(pid, name=None):
+    """``<pid>.config`` or, for one instance, ``<pid>.scoped~<name>.config``."""
+    check_attribute(pid)
+    if name is None:
+        return pid + ".config"
+    if not WEB_ID_RE.match(name):
+        raise OsgiError("%r cannot be part of a configuration file name" % (name,))
+    return "%s%s~%s.config" % (pid, SCOPED_SUFFIX, name)
+
+
+# ---------------------------------------------------------------------------
+# LIFERAY_* environment variables (Docker)
+# ---------------------------------------------------------------------------
+
+# CharPool's char constants by character, field names without '_' as the decoder
+# looks them up. Where CharPool has two names for a character the first one listed is
+# written ('-' as MINUS, as in the reference; '/' as SLASH); the decoder accepts every name.
+_CHARPOOL = {
+    "&": ["AMPERSAND"],
+    "'": ["APOSTROPHE"],
+    "\u066b": ["ARABICDECIMALSEPARATOR"],
+    "@": ["AT"],
+    "\\": ["BACKSLASH"],
+    "^": ["CARET"],
+    "]": ["CLOSEBRACKET"],
+    "}": ["CLOSECURLYBRACE"],
+    ")": ["CLOSEPARENTHESIS"],
+    ":": ["COLON"],
+    ",": ["COMMA"],
+    "-": ["MINUS", "DASH"],
+    "\u007f": ["DELETE"],
+    "$": ["DOLLAR"],
+    "=": ["EQUAL"],
+    "!": ["EXCLAMATION"],
+    "\u2007": ["FIGURESPACE"],
+    "/": ["SLASH", "FORWARDSLASH"],
+    ">": ["GREATERTHAN"],
+    "<": ["LESSTHAN"],
+    "\u202f": ["NARROWNOBREAKSPACE"],
+    "\n": ["NEWLINE"],
+    "\u00a0": ["NOBREAKSPACE"],
+    "[": ["OPENBRACKET"],
+    "{": ["OPENCURLYBRACE"],
+    "(": ["OPENPARENTHESIS"],
+    "%": ["PERCENT"],
+    ".": ["PERIOD"],
+    "|": ["PIPE"],
+    "+": ["PLUS"],
+    "#": ["POUND"],
+    "`": ["PRIME"],
+    "?": ["QUESTION"],
+    '"': ["QUOTE"],
+    "\u00bb": ["RAQUO"],
+    "\r": ["RETURN"],
+    ";": ["SEMICOLON"],
+    " ": ["SPACE"],
+    "*": ["STAR"],
+    "\t": ["TAB"],
+    "~": ["TILDE"],
+    "_": ["UNDERLINE"],
+}
+for _letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+    _CHARPOOL[_letter] = ["UPPERCASE" + _letter]
+    _CHARPOOL[_letter.lower()] = ["LOWERCASE" + _letter]
+for _digit in "0123456789":
+    _CHARPOOL[_digit] = ["NUMBER" + _digit]
+CHARPOOL_CHARS = {name: char for char, names in _CHARPOOL.items() for name in names}
+
+ENV_PREFIX = "LIFERAY_"
+
+
+def env_name(key):
+    """The ``LIFERAY_*`` environment variable Liferay decodes into the portal property *key*.
+
+    Lower-case letters are written upper-case (the decoder lower-cases the whole name);
+    every other character is written ``_<CharPool name>_`` (``.`` ``_PERIOD_``, ``F``
+    ``_UPPERCASEF_``, ``3`` ``_NUMBER3_``), or ``_<decimal code point>_`` when CharPool
+    has no name for it.
+    """
+    if not isinstance(key, str) or not key:
+        raise OsgiError("a portal property key is needed")
+    out = [ENV_PREFIX]
+    for ch in key:
+        if "a" <= ch <= "z":
+            out.append(ch.upper())
+        elif ch in _CHARPOOL:
+            out.append("_%s_" % _CHARPOOL[ch][0])
+        else:
+            out.append("_%d_" % ord(ch))
+    return "".join(out)
+
+
+def _java_is_defined(code):
+    if code < 0 or code > 0x10FFFF:
+        return False
+    return unicodedata.category(chr(code)) != "Cn"
+
+
+def decode_env_name(name):
+    """The portal property Liferay reads from environment variable *name* (None if not LIFERAY_*).
+
+    A transcription of ``ComponentPropertiesUtil._decode``: strip ``LIFERAY_``,
+    lower-case, then every ``_token_`` pair is a CharPool name (compared upper-case) or
+    a decimal code point; an undecodable token is kept literally, underscores included.
+    """
+    if not name.startswith(ENV_PREFIX):
+        return None
+    s = name[len(ENV_PREFIX) :].lower()
+    out = []
+    index, open_underline, position = -1, -1, 0
+    while True:
+        index = s.find("_", index + 1)
+        if index == -1:
+            break
+        if open_underline == -1:
+            out.append(s[position:index])
+            open_underline = index
+            position = index
+            continue
+        encoded = s[open_underline + 1 : index]
+        character = CHARPOOL_CHARS.get(encoded.upper())
+        if character is None:
+            value = int(encoded) if re.fullmatch(r"-?[0-9]+", encoded.strip()) else -1
+            if _java_is_defined(value):
+                out.append(chr(value))
+            else:
+                out.append(s[open_underline : index + 1])
+        else:
+            out.append(character)
+        open_underline = -1
+        position = index + 1
+    out.append(s[position:])
+    return "".join(out)
+
+
+def configuration_override_key(pid, attribute):
+    """The portal property that overrides one attribute of a configuration (section 8 of the reference)."""
+    check_attribute(pid)
+    check_attribute(attribute)
+    return "configuration.override.%s_%s" % (pid, attribute)
+
+
+def _split_escape(text):
+    return text.replace("\\", "\\\\").replace(",", "\\,")
+
+
+def encode_env_value(value):
+    """The environment variable value that Liferay reads back as the portal property *value*.
+
+    ``ComponentPropertiesUtil`` calls ``setProperty(key, value)`` on Commons Configuration:
+    no file escapes apply, but a value with a comma is split into a list (pieces trimmed,
+    ``\\,`` and ``\\\\`` unescaped) *twice* (once by the composite configuration, once by
+    its in-memory configuration), and a single value is interpolated (``$${`` reads as
+    ``${``). So ``${`` is written ``$${``, and when the value holds a comma its
+    backslashes and commas are escaped for both splits. A value with a comma whose first
+    or last character is whitespace or a control character cannot be stored.
+    """
+    if not isinstance(value, str):
+        raise OsgiError("environment values must be strings")
+    text = value.replace("${", "$${")
+    if "," not in value:
+        return text
+    if value[0] <= " " or value[-1] <= " ":
+        raise OsgiError(
+            "the value contains a comma and starts or ends with whitespace or a control character; "
+            "Liferay trims such values, so it cannot be stored exactly"
+        )
+    return _split_escape(_split_escape(text))
+
+
+_ENV_LINE_MAX = 64 * 1024 - 1  # bufio.Scanner's default token limit in docker/cli's env-file reader
+
+
+def env_file_lines(properties, secret_keys=()):
+    """[(name, value, secret)] for a ``docker run --env-file`` file setting *properties*.
+
+    The Docker CLI reads such a file line by line (``opts/file.go``): no quotes, no
+    escapes, no trimming of values; a value cannot contain a line break (nor end in a
+    carriage return, nor be invalid UTF-8, nor hold NUL, which no environment can).
+    Such values are refused with the key named, never the value.
+    """
+    out = []
+    for key in sorted(properties):
+        value = encode_env_value(_text(properties[key]))
+        secret = key in secret_keys or bool(SECRET_KEY.search(key))
+        what = "the value of %s" % key
+        if any(ch in value for ch in "\n\r\x00"):
+            raise OsgiError(
+                "%s contains a line break or NUL: a Docker env file cannot hold it. Set it in "
+                "portal-ext.properties or an OSGi .config file instead" % what
+            )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise OsgiError("%s is not valid Unicode text" % what) from None
+        name = env_name(key)
+        if len(("%s=%s" % (name, value)).encode("utf-8")) > _ENV_LINE_MAX:
+            raise OsgiError("%s is too long for a Docker env file line (64 KiB)" % what)
+        out.append((name, value, secret))
+    return out
+
+
+def render_env_file(properties, secret_keys=(), header=None, mask=False):
+    """The text of a Docker env file setting *properties* as ``LIFERAY_*`` variables.
+
+    With *mask*, secret values are replaced by a mask (for diffs and logs).
+    """
+    lines = []
+    if header:
+        lines.append("# " + header.lstrip("# "))
+    for name, value, secret in env_file_lines(properties, secret_keys):
+        lines.append("%s=%s" % (name, MASK if (mask and secret) else value))
+    return "\n".join(lines) + "\n" if lines else ""

@@ -1,0 +1,63 @@
+"""Shared by the tests of the OSGi/generation/database modules: run a module in-process, build fixtures."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as ansible_warnings
+
+
+def module_runner(module_main, monkeypatch, capsys, tmp_path):
+    """Callable: module args -> the result dict the module printed (warnings as plain strings)."""
+    ansible_tmp = tmp_path / "ansible-tmp"
+    ansible_tmp.mkdir(exist_ok=True)
+
+    def run(check_mode=False, diff=False, **args):
+        args = {
+            **args,
+            "_ansible_check_mode": check_mode,
+            "_ansible_diff": diff,
+            "_ansible_tmpdir": str(ansible_tmp),
+        }
+        monkeypatch.setattr(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode())
+        monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy", raising=False)
+        monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exited:
+            module_main()
+        printed = capsys.readouterr().out
+        result = json.loads(printed)
+        assert exited.value.code == (1 if result.get("failed") else 0)
+        result["warnings"] = [w if isinstance(w, str) else w["event"]["msg"] for w in result.get("warnings", [])]
+        result["_printed"] = printed
+        return result
+
+    return run
+
+
+def jar_bytes(manifest=None, entries=()):
+    """A small jar (zip) with an optional META-INF/MANIFEST.MF and extra empty entries."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if manifest is not None:
+            archive.writestr("META-INF/MANIFEST.MF", manifest)
+        for name in entries:
+            archive.writestr(name, b"")
+    return buffer.getvalue()
+
+
+def manifest_text(attributes):
+    """A manifest as jar tools write it: 'Name: value', lines wrapped at 72 bytes with a leading space."""
+    lines = ["Manifest-Version: 1.0"]
+    for name, value in attributes.items():
+        line = "%s: %s" % (name, value)
+        first, rest = line[:72], line[72:]
+        lines.append(first)
+        while rest:
+            lines.append(" " + rest[:71])
+            rest = rest[71:]
+    return "\r\n".join(lines) + "\r\n\r\n"
