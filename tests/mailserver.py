@@ -1,4 +1,4 @@
-"""Real Postfix + Dovecot on 127.0.0.1, private to one test run (no pytest in here).
+"""Real Postfix + Dovecot, private to one test run on 127.0.0.1, or a container's mail host (no pytest in here).
 
 Debian packages needed (as root; Postfix must be preseeded so apt does not prompt)::
 
@@ -31,7 +31,7 @@ imap / imaps   Dovecot, IMAP with STARTTLS / implicit TLS
 lmtp, auth     Dovecot LMTP (Postfix delivers here) and SASL (Postfix authenticates here)
 =============  =========================================================
 
-Account: ``USER`` / ``PASSWORD`` (mailbox ``USER``); plain-text logins are allowed
+Accounts: ``USER`` / ``PASSWORD`` (mailbox ``USER``) and ``USER2`` / ``PASSWORD2``; plain-text logins are allowed
 on the plain ports so every security mode can be tested. The certificate (CN
 ``localhost``, SAN ``DNS:localhost, IP:127.0.0.1``) is signed by a CA generated
 for the run (``server.ca_file``); ``server.other_cert``/``other_key`` is a second
@@ -44,10 +44,22 @@ Usage::
 
 Set ``MAILSERVER_KEEP=1`` to keep the working directory (configs, ``postfix/maillog``,
 ``dovecot/dovecot.log``) after stop() for debugging.
+
+The same generator serves the molecule scenarios' mail host (``molecule/shared/prepare.yml``),
+where it runs as a command inside the container, listening on every interface on the standard
+ports (``STANDARD_PORTS``) with a certificate for the container's name::
+
+    MAILSERVER_PASSWORD=... python3 mailserver.py start --workdir /srv/mailserver --listen 0.0.0.0 \
+        --standard-ports --name mail --user liferay@example.test
+    python3 mailserver.py stop --workdir /srv/mailserver
+
+``start`` leaves both daemons running (the container's init reaps them) and keeps an existing
+CA and certificate in the workdir, so a restarted server is still trusted by its clients.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import pwd
@@ -55,11 +67,26 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 PORT_NAMES = ("smtp", "smtp_notls", "submission", "smtps", "pop3", "pop3s", "imap", "imaps", "lmtp", "auth")
+# The well-known ports, for a mail host of its own (a container); lmtp and auth stay on 127.0.0.1.
+STANDARD_PORTS = {
+    "smtp": 25,
+    "smtp_notls": 2525,
+    "submission": 587,
+    "smtps": 465,
+    "pop3": 110,
+    "pop3s": 995,
+    "imap": 143,
+    "imaps": 993,
+    "lmtp": 24,
+    "auth": 12345,
+}
+ALL_INTERFACES = ("0.0.0.0", "*")  # noqa: S104 - a container's mail host serves its network
 
 POSTFIX = "/usr/sbin/postfix"
 DOVECOT = "/usr/sbin/dovecot"
@@ -101,20 +128,42 @@ def missing_requirements():
 class MailServer:
     USER = "liferay@example.test"
     PASSWORD = 'p@ss,w0rd ü"'
+    # A second account whose password has what XML and Tomcat's context files treat
+    # specially (& < > ' ") and non-ASCII (no ":", the passwd-file separator).
+    USER2 = "portal@example.test"
+    PASSWORD2 = "S&m<p' \"Zoë>x"
     MAIL_USER = "nobody"  # uid that owns the maildir (Dovecot refuses root)
 
-    def __init__(self, workdir=None, ports=None, cert_days=365):
+    def __init__(
+        self,
+        workdir=None,
+        ports=None,
+        cert_days=365,
+        listen="127.0.0.1",
+        names=("localhost",),
+        user=None,
+        password=None,
+    ):
         """workdir: empty directory every parent of which others may traverse (mail processes run as
         nobody); default: a fresh directory under the system temp dir, removed by stop().
-        ports: {name: port} for some of PORT_NAMES; the others are picked free."""
+        ports: {name: port} for some of PORT_NAMES; the others are picked free.
+        listen: address of the SMTP/POP/IMAP listeners (127.0.0.1, or 0.0.0.0 for every interface);
+        LMTP and SASL auth always listen on 127.0.0.1.
+        names: host names in the server certificate (the first is its CN; localhost and 127.0.0.1
+        are always added). user/password: the account (default USER / PASSWORD)."""
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="mailserver-")).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
-        picked = dict(zip(PORT_NAMES, free_ports(len(PORT_NAMES)), strict=True))
-        picked.update(ports or {})
-        self.ports = picked
+        ports = dict(ports or {})
+        missing = [name for name in PORT_NAMES if name not in ports]
+        self.ports = dict(zip(missing, free_ports(len(missing)), strict=True))
+        self.ports.update(ports)
         self.cert_days = cert_days
         self.host = "127.0.0.1"
+        self.listen = listen
+        self.names = list(names)
+        self.user = user or self.USER
+        self.password = password or self.PASSWORD
         self.postfix_dir = self.workdir / "postfix"
         self.postfix_conf = self.postfix_dir / "etc"
         self.dovecot_dir = self.workdir / "dovecot"
@@ -190,6 +239,15 @@ class MailServer:
             keep = os.environ.get("MAILSERVER_KEEP") == "1"
         if self._own_workdir and not keep:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def attach(self):
+        """Adopt the daemons that an earlier start() in this workdir left running (another process,
+        e.g. the command line's start), so that stop() stops them. True if any runs."""
+        postfix_pid = self._read_pid(self.postfix_dir / "queue" / "pid" / "master.pid")
+        self._postfix_started = bool(postfix_pid and self._alive(postfix_pid))
+        dovecot_pid = self._read_pid(self.dovecot_dir / "run" / "master.pid")
+        self._dovecot_pid = dovecot_pid if dovecot_pid and self._alive(dovecot_pid) else None
+        return self._postfix_started or self._dovecot_pid is not None
 
     def wait_ready(self, timeout=20.0):
         """Poll every listener until it accepts a connection and the plain ones greet."""
@@ -287,6 +345,9 @@ class MailServer:
     # -- TLS ---------------------------------------------------------------------
 
     def _make_certificates(self):
+        """A CA and two server certificates; those already in the workdir (a restart) are kept."""
+        if all(path.exists() for path in (self.ca_file, self.cert_file, self.key_file, self.other_cert)):
+            return
         self.tls_dir.mkdir(mode=0o755, exist_ok=True)
         ca_key = self.tls_dir / "ca.key"
         ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
@@ -297,8 +358,10 @@ class MailServer:
                 *("-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"),
             ]
         )
+        names = [*self.names, *(name for name in ("localhost",) if name not in self.names)]
+        server_san = ",".join(["DNS:%s" % name for name in names] + ["IP:127.0.0.1"])
         for cert, key, name, san in (
-            (self.cert_file, self.key_file, "localhost", "DNS:localhost,IP:127.0.0.1"),
+            (self.cert_file, self.key_file, names[0], server_san),
             (self.other_cert, self.other_key, "other.example.test", "DNS:other.example.test"),
         ):
             ext = self.tls_dir / (cert.stem + ".ext")
@@ -332,12 +395,19 @@ class MailServer:
         users = d / "users"
         # passwd-file: user:password:uid:gid:(gecos):home:(shell):extra
         users.write_text(
-            "%s:{PLAIN}%s:%d:%d::%s::\n"
-            % (self.USER, self.PASSWORD, mail_user.pw_uid, mail_user.pw_gid, self.maildir / "liferay")
+            "".join(
+                "%s:{PLAIN}%s:%d:%d::%s::\n" % (user, password, mail_user.pw_uid, mail_user.pw_gid, self.maildir / box)
+                for user, password, box in (
+                    (self.user, self.password, "liferay"),
+                    (self.USER2, self.PASSWORD2, "portal"),
+                )
+            ),
+            encoding="utf-8",
         )
         os.chmod(users, 0o640)
         os.chown(users, 0, pwd.getpwnam("dovecot").pw_gid)
         p = self.ports
+        public = "*" if self.listen in ALL_INTERFACES else self.listen
         dh = "ssl_dh = </usr/share/dovecot/dh.pem\n" if os.path.exists("/usr/share/dovecot/dh.pem") else ""
         self.dovecot_conf.write_text(
             f"""# mail_session tests: private Dovecot instance
@@ -350,7 +420,7 @@ auth_verbose = yes
 # no stats process to wait for: idle login processes otherwise delay shutdown by 5 s
 stats_writer_socket_path =
 protocols = pop3 imap lmtp
-listen = 127.0.0.1
+listen = {public if public == "*" else ", ".join(dict.fromkeys(["127.0.0.1", public]))}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 # answer failed logins at once (the tests try wrong passwords on purpose)
@@ -374,22 +444,22 @@ userdb {{
 }}
 service imap-login {{
   inet_listener imap {{
-    address = 127.0.0.1
+    address = {public}
     port = {p["imap"]}
   }}
   inet_listener imaps {{
-    address = 127.0.0.1
+    address = {public}
     port = {p["imaps"]}
     ssl = yes
   }}
 }}
 service pop3-login {{
   inet_listener pop3 {{
-    address = 127.0.0.1
+    address = {public}
     port = {p["pop3"]}
   }}
   inet_listener pop3s {{
-    address = 127.0.0.1
+    address = {public}
     port = {p["pop3s"]}
     ssl = yes
   }}
@@ -443,6 +513,12 @@ pop3_uidl_format = %08Xu%08Xv
         os.chown(data, postfix_user.pw_uid, postfix_user.pw_gid)
         p = self.ports
         pf = self.postfix_dir
+        if self.listen in ALL_INTERFACES:
+            interfaces, at = "all", ""
+        elif self.listen == "127.0.0.1":
+            interfaces, at = "loopback-only", "127.0.0.1:"
+        else:
+            interfaces, at = "127.0.0.1, %s" % self.listen, self.listen + ":"
         (conf / "main.cf").write_text(
             f"""# mail_session tests: private Postfix instance (postfix -c {conf})
 compatibility_level = 3.6
@@ -455,7 +531,7 @@ maillog_file_prefixes = {pf}
 myhostname = mail.example.test
 mydomain = example.test
 myorigin = $myhostname
-inet_interfaces = loopback-only
+inet_interfaces = {interfaces}
 inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 mydestination =
@@ -484,13 +560,13 @@ biff = no
         )
         (conf / "master.cf").write_text(
             f"""# service type  private unpriv  chroot  wakeup  maxproc command + args
-127.0.0.1:{p["smtp"]} inet n - n - - smtpd
-127.0.0.1:{p["smtp_notls"]} inet n - n - - smtpd
+{at}{p["smtp"]} inet n - n - - smtpd
+{at}{p["smtp_notls"]} inet n - n - - smtpd
   -o smtpd_tls_security_level=none
-127.0.0.1:{p["submission"]} inet n - n - - smtpd
+{at}{p["submission"]} inet n - n - - smtpd
   -o smtpd_tls_security_level=encrypt
   -o smtpd_sasl_auth_enable=yes
-127.0.0.1:{p["smtps"]} inet n - n - - smtpd
+{at}{p["smtps"]} inet n - n - - smtpd
   -o smtpd_tls_wrappermode=yes
   -o smtpd_sasl_auth_enable=yes
 pickup    unix  n       -       n       60      1       pickup
@@ -524,8 +600,56 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         self._run([POSTFIX, "-c", conf, "start"])
 
 
-if __name__ == "__main__":  # manual use: python3 tests/mailserver.py
+def main(argv=None):
+    """Command line: run (interactive, on loopback), start / stop (a mail host's daemons, e.g. a container's)."""
+    parser = argparse.ArgumentParser(description="Real Postfix + Dovecot for the mail_session tests (as root).")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="start on free loopback ports, wait for Enter, stop (the default)")
+    start = commands.add_parser("start", help="configure and start in WORKDIR, leave the daemons running")
+    start.add_argument("--workdir", required=True)
+    start.add_argument("--listen", default="127.0.0.1", help="SMTP/POP/IMAP address, 0.0.0.0 = every interface")
+    start.add_argument("--standard-ports", action="store_true", help="25, 587, 465, 110, 995, 143, 993")
+    start.add_argument("--name", action="append", dest="names", help="host name in the certificate (repeatable)")
+    start.add_argument(
+        "--user", help="the account (default %s); its password comes from $MAILSERVER_PASSWORD" % (MailServer.USER)
+    )
+    stop = commands.add_parser("stop", help="stop the daemons a start left running in WORKDIR")
+    stop.add_argument("--workdir", required=True)
+    args = parser.parse_args(argv)
+
+    if args.command == "start":
+        server = MailServer(
+            workdir=args.workdir,
+            ports=STANDARD_PORTS if args.standard_ports else None,
+            listen=args.listen,
+            names=args.names or ["localhost"],
+            user=args.user,
+            password=os.environ.get("MAILSERVER_PASSWORD"),
+        )
+        if server.attach():
+            print("already running in %s" % server.workdir)
+            return 0
+        try:
+            server.start()
+        except MailServerError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print("started in %s: %s; CA %s; user %s" % (server.workdir, server.ports, server.ca_file, server.user))
+        return 0
+    if args.command == "stop":
+        server = MailServer(workdir=args.workdir)
+        if not server.attach():
+            print("not running in %s" % server.workdir)
+            return 0
+        server.stop(keep=True)
+        print("stopped in %s" % server.workdir)
+        return 0
     with MailServer() as server:
         print("ports:", server.ports)
         print("CA:", server.ca_file, "user:", server.USER, "password:", server.PASSWORD)
         input("running; press Enter to stop ")
+    return 0
+
+
+if __name__ == "__main__":  # manual use: python3 tests/mailserver.py [run | start ... | stop ...]
+    sys.exit(main())
