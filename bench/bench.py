@@ -64,6 +64,8 @@ def settings(smtp_port, pop_port):
         "mail_session_javamail_properties": {"mail.smtp.connectiontimeout": 10000, "mail.smtp.timeout": 10000},
         "mail_session_from_name": "Bench",
         "mail_session_from_address": "bench@localhost.localdomain",
+        # the version in inventory spares the detection round trip per host (README: Liferay generations)
+        "mail_session_liferay_version": "7.4.3.132",
     }
 
 

@@ -25,7 +25,7 @@ from ansible.module_utils.liferay_osgi import (
     parse_version,
     version_in_text,
 )
-from osgi_testlib import jar_bytes, manifest_text, module_runner
+from osgi_testlib import bundle, module_runner
 
 
 @pytest.mark.parametrize(
@@ -110,44 +110,6 @@ def test_version_in_release_info(text, version):
 # --------------------------------------------------------------------------
 # fixture installations
 # --------------------------------------------------------------------------
-
-
-def bundle(
-    root,
-    version_file=None,
-    impl=None,
-    impl_dir="tomcat-9.0.56/webapps/ROOT/WEB-INF/lib",
-    modules=(),
-    lpkgs=None,
-    properties=None,
-    configs=(),
-):
-    """A minimal LIFERAY_HOME with the files the module reads."""
-    root.mkdir(parents=True)
-    (root / ".liferay-home").write_text("")
-    (root / ".githash").write_text("0123456789abcdef0123456789abcdef01234567\n")
-    if version_file is not None:
-        (root / ".liferay-version").write_text(version_file + "\n")
-    if impl is not None:
-        lib = root / impl_dir
-        lib.mkdir(parents=True)
-        (lib / "portal-impl.jar").write_bytes(
-            jar_bytes(manifest_text(impl), ["com/liferay/portal/util/PropsValues.class"])
-        )
-    for module in modules:
-        target = root / "osgi" / module
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(jar_bytes(manifest_text({"Bundle-SymbolicName": target.stem})))
-    for name, entries in (lpkgs or {}).items():
-        target = root / "osgi" / "marketplace" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(jar_bytes(None, entries))
-    (root / "osgi" / "configs").mkdir(parents=True, exist_ok=True)
-    for name in configs:
-        (root / "osgi" / "configs" / name).write_text('outgoingSMTPServer="x"\n')
-    if properties is not None:
-        (root / "portal-ext.properties").write_text(properties)
-    return root
 
 
 LEGACY_PROPERTIES = (

@@ -13,6 +13,14 @@ _MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if _MODULE_UTILS not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(_MODULE_UTILS)
 
+from ansible.module_utils.liferay_osgi import (  # noqa: E402
+    OsgiError,
+    parse_version,
+    validate_for_generation,
+    validate_settings,
+)
+
+from ansible.module_utils.liferay_appserver import validate_app_server  # noqa: E402
 from ansible.module_utils.liferay_mail import validate  # noqa: E402
 
 
@@ -26,7 +34,20 @@ class ActionModule(ActionBase):
         settings = self._task.args.get("settings")
         if not isinstance(settings, dict):
             return dict(result, failed=True, msg="settings must be a mapping of mail settings")
-        findings = validate(settings, bool(self._task.args.get("allow_unusual_ports", False)))
+        allow_unusual_ports = bool(self._task.args.get("allow_unusual_ports", False))
+        # the generation, when inventory says it; otherwise it is detected on the host and the
+        # checks that depend on it follow in mail_session_validate_generation
+        try:
+            generation = parse_version(settings.get("liferay_version") or "").generation
+        except OsgiError:
+            generation = ""  # validate_settings names the variable
+        settings = dict(settings, generation=generation)
+        findings = validate(settings, allow_unusual_ports)
+        validate_app_server(settings, findings)
+        validate_settings(settings, findings, allow_unusual_ports)
+        if generation and not findings.errors:
+            # the version is in inventory: the generation's checks need no detection on the host
+            validate_for_generation(settings, generation, findings)
         result["changed"] = False
         result["errors"] = findings.errors
         if findings.warnings:

@@ -15,6 +15,21 @@ _MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if _MODULE_UTILS not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(_MODULE_UTILS)
 
+from ansible.module_utils.liferay_osgi import (  # noqa: E402
+    company_module_args,
+    generation_for,
+    instance_scopes,
+    portal_properties_for,
+    system_module_args,
+)
+
+from ansible.module_utils.liferay_appserver import (  # noqa: E402
+    jndi_name,
+    jndi_portal_properties,
+    tomcat_resource,
+    wildfly_servers,
+)
+from ansible.module_utils.liferay_appserver import verify_targets as appserver_verify_targets  # noqa: E402
 from ansible.module_utils.liferay_mail import portal_properties, verify_targets  # noqa: E402
 
 
@@ -25,9 +40,74 @@ def mail_session_portal_properties(settings, part="all"):
     return portal_properties(settings, part)
 
 
-def mail_session_verify_targets(settings):
-    """Role settings -> {"smtp": {...}, "store": {...} or None} for mail_session_verify."""
-    return verify_targets(settings)
+def mail_session_verify_targets(settings, found=None):
+    """Role settings -> {"smtp": {...}, "store": {...} or None} for mail_session_verify.
+
+    *found*: the application-server session as liferay_appserver_info read it; its
+    servers' host, port and security replace those from the settings.
+    """
+    targets = verify_targets(settings)
+    if found and found.get("servers"):
+        targets = appserver_verify_targets(targets, found["servers"])
+    return targets
+
+
+def mail_session_jndi_name(settings):
+    """The JNDI name of the application-server session (mail_session_jndi_name or the server's usual one)."""
+    return jndi_name(settings)
+
+
+def mail_session_jndi_properties(settings):
+    """portal-ext.properties for an application-server session: mail.session.jndi.name and the sender."""
+    return jndi_portal_properties(settings)
+
+
+def mail_session_tomcat_properties(settings, part="all"):
+    """Role settings -> the JavaMail attributes of the Tomcat <Resource>; *part* is public, secret or all."""
+    if part not in ("public", "secret", "all"):
+        raise ValueError("part must be public, secret or all")
+    return tomcat_resource(settings, part)
+
+
+def mail_session_wildfly_servers(settings):
+    """Role settings -> the servers option of wildfly_mail_session."""
+    return wildfly_servers(settings)
+
+
+def _part(part):
+    if part not in ("public", "secret"):
+        raise ValueError("part must be public or secret")
+    return 0 if part == "public" else 1
+
+
+def mail_session_generation(version, detected=None):
+    """legacy | osgi: from mail_session_liferay_version, else from liferay_generation's result (see liferay_osgi)."""
+    return generation_for(version, detected if isinstance(detected, dict) else None)
+
+
+def mail_session_osgi_company(settings, part="public", scope=None):
+    """MailSettingCompanyConfiguration attributes for liferay_osgi_config (*part*: public or secret);
+    *scope*: the name of one instance of mail_session_instances."""
+    return company_module_args(settings, scope)[_part(part)]
+
+
+def mail_session_osgi_instances(settings):
+    """[{scope, state}] for the instances of mail_session_instances: no secrets, safe as loop items."""
+    return instance_scopes(settings)
+
+
+def mail_session_osgi_system(settings):
+    """MailSettingSystemConfiguration attributes that are given ({} when none); with an application-server
+    session, jndiName too."""
+    name = jndi_name(settings) if settings.get("method") == "app_server" else None
+    return system_module_args(settings, name)
+
+
+def mail_session_generation_properties(settings, generation, part="public"):
+    """The portal properties *generation* reads: legacy everything, osgi the sender (*part*: public or secret)."""
+    if part not in ("public", "secret"):
+        raise ValueError("part must be public or secret")
+    return portal_properties_for(settings, generation, part)
 
 
 class FilterModule:
@@ -35,4 +115,13 @@ class FilterModule:
         return {
             "mail_session_portal_properties": mail_session_portal_properties,
             "mail_session_verify_targets": mail_session_verify_targets,
+            "mail_session_jndi_name": mail_session_jndi_name,
+            "mail_session_jndi_properties": mail_session_jndi_properties,
+            "mail_session_tomcat_properties": mail_session_tomcat_properties,
+            "mail_session_wildfly_servers": mail_session_wildfly_servers,
+            "mail_session_generation": mail_session_generation,
+            "mail_session_osgi_company": mail_session_osgi_company,
+            "mail_session_osgi_instances": mail_session_osgi_instances,
+            "mail_session_osgi_system": mail_session_osgi_system,
+            "mail_session_generation_properties": mail_session_generation_properties,
         }

@@ -51,6 +51,11 @@ options:
     description: Fail when the generation cannot be determined (neither O(version) nor anything detected).
     type: bool
     default: true
+  warn_obsolete:
+    description:
+      - Warn about the keys in RV(obsolete_keys). False when the caller reports or removes them itself.
+    type: bool
+    default: true
 attributes:
   check_mode:
     support: full
@@ -323,7 +328,7 @@ def run(module):
     properties_file = params["properties_file"] or os.path.join(home, "portal-ext.properties")
     if result["generation"] == OSGI:
         result["obsolete_keys"] = obsolete_keys(properties_file)
-        if result["obsolete_keys"]:
+        if result["obsolete_keys"] and params["warn_obsolete"]:
             module.warn(
                 "%s holds %s, which Liferay %s ignores (it reads its mail settings from OSGi configurations; "
                 "the keys are listed as obsolete): remove them so nobody edits the wrong place"
@@ -347,6 +352,7 @@ def main():
             properties_file=dict(type="path"),
             fail_on_mismatch=dict(type="bool", default=False),
             require=dict(type="bool", default=True),
+            warn_obsolete=dict(type="bool", default=True),
         ),
         supports_check_mode=True,
     )

@@ -42,7 +42,10 @@ options:
     choices: [present, absent]
     default: present
   properties:
-    description: Keys and values to set. Values are converted to strings.
+    description:
+      - Keys and values to set. Values are converted to strings; a list of strings is written as a list
+        Liferay reads with C(PropsUtil.getArray) (elements joined by unescaped commas; only simple elements
+        such as email addresses, without whitespace, C(,), C(\\) or C(${), are accepted).
     type: dict
     default: {}
   secret_properties:
@@ -65,6 +68,19 @@ options:
     type: list
     elements: str
     default: []
+  obsolete_prefixes:
+    description:
+      - Keys starting with one of these prefixes are ignored by the Liferay being configured (for example
+        C(mail.session.) on Liferay DXP 2025.Q4+, which reads its mail settings from OSGi configurations).
+        Those left in the file are returned in RV(obsolete) and named in a warning; to remove them, list the
+        prefix in O(purge_prefixes) too.
+    type: list
+    elements: str
+    default: []
+  obsolete_reason:
+    description: Why the keys of O(obsolete_prefixes) are obsolete, appended to the warning.
+    type: str
+    default: the Liferay being configured ignores them; remove them so nobody edits the wrong place
   block_name:
     description: Name in the C(# BEGIN) and C(# END) marker comments around keys this module adds.
     type: str
@@ -93,6 +109,7 @@ attributes:
 notes:
   - A new file is created with mode C(0640) unless O(mode) is given. The temporary file is created
     next to the destination with the final mode already applied, then renamed over it.
+  - A missing file is not created when there is nothing to set.
   - Keys must be plain property names (letters, digits, C(.), C(-), C(_)).
 """
 
@@ -146,6 +163,12 @@ removed:
   type: list
   elements: str
   sample: [mail.session.mail.smtp.starttls.required]
+obsolete:
+  description: Keys matching O(obsolete_prefixes) that are in the file after the change.
+  returned: always
+  type: list
+  elements: str
+  sample: [mail.session.mail.smtp.host]
 backup_file:
   description: Name of the backup file, when O(backup=true) and the file changed.
   returned: changed and backup requested
@@ -182,6 +205,8 @@ def _to_str(key, value, secret):
         return "true" if value else "false"
     if isinstance(value, (int, float, str)):
         return str(value)
+    if isinstance(value, list) and not secret and all(isinstance(item, (str, int)) for item in value):
+        return [str(item) for item in value]
     what = "a secret value" if secret else "the value %r" % (value,)
     raise PropertiesError("key '%s': %s is not a string, number or boolean" % (key, what))
 
@@ -212,7 +237,7 @@ def run(module):
     params = module.params
     path = params["path"]
     state = params["state"]
-    result = {"changed": False, "path": path, "added": [], "updated": [], "removed": []}
+    result = {"changed": False, "path": path, "added": [], "updated": [], "removed": [], "obsolete": []}
 
     try:
         secret_pattern = re.compile(params["secret_key_pattern"]) if params["secret_key_pattern"] else None
@@ -244,6 +269,8 @@ def run(module):
     exists = os.path.exists(path)
     if exists and not os.path.isfile(path):
         module.fail_json(msg="%s exists but is not a regular file" % path, **result)
+    if not exists and not desired:
+        module.exit_json(**result)  # nothing to set and nothing to remove
     if not exists:
         if not params["create"]:
             module.fail_json(msg="%s does not exist and create=false" % path, **result)
@@ -277,6 +304,12 @@ def run(module):
         module.fail_json(msg="%s: %s" % (path, to_native(exc)), **result)
     result.update(edits)
     after_text = document.text()
+    if params["obsolete_prefixes"]:
+        result["obsolete"] = sorted(
+            {key for key in document.keys() if key.startswith(tuple(params["obsolete_prefixes"]))}  # noqa: SIM118
+        )
+        if result["obsolete"]:
+            module.warn("%s holds %s: %s" % (path, ", ".join(result["obsolete"]), params["obsolete_reason"]))
     content_changed = after_text != before_text or not exists
 
     if module._diff:
@@ -331,6 +364,11 @@ def main():
             secret_properties=dict(type="dict", default={}, no_log=True),
             keys=dict(type="list", elements="str", default=[], no_log=False),
             purge_prefixes=dict(type="list", elements="str", default=[]),
+            obsolete_prefixes=dict(type="list", elements="str", default=[]),
+            obsolete_reason=dict(
+                type="str",
+                default="the Liferay being configured ignores them; remove them so nobody edits the wrong place",
+            ),
             block_name=dict(type="str", default="managed by Ansible"),
             secret_key_pattern=dict(type="str", default=r"(?i)(password|passwd|secret|credential|token)", no_log=False),
             create=dict(type="bool", default=True),

@@ -20,6 +20,10 @@ description:
     with the C(mail.session.) prefix or overriding the role's own keys, and values that
     C(portal-ext.properties) cannot store exactly.
   - Warnings are credentials sent without TLS, and a sender address on Liferay's default blacklist.
+  - "Also checks the settings of the Liferay generations (a Liferay version it understands, per-instance settings,
+    server-wide settings, passwords given as C({env: NAME}), the database check, the Docker deployment) and, when
+    the version is in the settings (C(liferay_version)), what that generation cannot store - the checks
+    C(mail_session_validate_generation) makes for a generation detected on the host."
 version_added: "1.0.0"
 author:
   - mail_session role contributors
@@ -29,7 +33,11 @@ options:
       - The role's mail settings, keyed by the variable name without the C(mail_session_) prefix
         (C(smtp_host), C(smtp_port), C(smtp_security), C(smtp_user), C(smtp_password),
         C(store_protocol), C(pop_host), C(pop_port), C(pop_security), C(pop_user), C(pop_password),
-        C(javamail_properties), C(from_name), C(from_address)).
+        C(javamail_properties), C(from_name), C(from_address), C(method), C(app_server), C(jndi_name),
+        C(liferay_version), C(deployment), C(instances), C(batch_size), C(audit_trail), C(send_blacklist),
+        C(throws_exception_on_failure), C(pop_server_notifications), C(db_check), C(db), ...).
+      - With C(method=app_server) the values are checked for the application server's file instead of
+        C(portal-ext.properties) (JNDI name, C(${) references, characters XML cannot carry).
     type: dict
     required: true
   allow_unusual_ports:

@@ -142,6 +142,32 @@ options:
     description: Seconds to wait for the probe to arrive, counted from the start of sending.
     type: float
     default: 30
+  jndi:
+    description:
+      - For an application-server session, the JNDI name Liferay looks up and what is known about it
+        (see M(liferay_appserver_info)). O(smtp) and O(store) should be the servers the session names.
+      - Each of O(jndi.problems) is reported as a failure, like a server that does not answer.
+      - A warning says that the lookup itself is not proven here, and that Liferay silently falls back
+        to its built-in session when the name does not resolve.
+    type: dict
+    suboptions:
+      name:
+        description: The JNDI name (C(mail.session.jndi.name)).
+        type: str
+        required: true
+      server:
+        description: The application server, for the messages (V(tomcat), V(wildfly)).
+        type: str
+        default: ""
+      file:
+        description: The configuration file the session is declared in, for the messages.
+        type: str
+        default: ""
+      problems:
+        description: Reasons the lookup would fail, found in the server's configuration.
+        type: list
+        elements: str
+        default: []
 attributes:
   check_mode:
     support: full
@@ -293,6 +319,21 @@ store:
   description: Result of the store check, with the fields described for RV(smtp).
   returned: when O(store) is given
   type: dict
+jndi:
+  description: The application-server session checked, when O(jndi) is given.
+  returned: when O(jndi) is given
+  type: dict
+  contains:
+    name:
+      description: The JNDI name.
+      type: str
+    ok:
+      description: No problem is known that would make the lookup fail.
+      type: bool
+    problems:
+      description: The problems found.
+      type: list
+      elements: str
 roundtrip:
   description: Result of the round trip.
   returned: when O(roundtrip) is true
@@ -1225,6 +1266,30 @@ def scrub(value, forms):
 # --------------------------------------------------------------------------
 
 
+def jndi_report(jndi, output, summary, warnings):
+    """Add the application-server session to the result; return its problems as failures."""
+    where = " in %s" % jndi["file"] if jndi["file"] else ""
+    server = {"tomcat": "Tomcat ", "wildfly": "WildFly "}.get(
+        jndi["server"], jndi["server"] + " " if jndi["server"] else ""
+    )
+    failures = ["JNDI %s: %s" % (jndi["name"], problem) for problem in jndi["problems"]]
+    output["jndi"] = {"name": jndi["name"], "ok": not failures, "problems": list(jndi["problems"])}
+    if failures:
+        summary.extend("FAILED " + failure for failure in failures)
+    else:
+        summary.append(
+            "JNDI %s: the servers above are the ones the %smail session%s names" % (jndi["name"], server, where)
+        )
+    warnings.append(
+        "Liferay looks up the JNDI name %s when it starts. If the lookup fails (resource missing or misspelt, mail "
+        "API jar not on the application server's class path, wrong session type) Liferay only logs 'Unable to "
+        "lookup %s' and silently falls back to its built-in session (localhost:25 once the mail.session.mail.* "
+        "keys are gone). These checks prove the servers, not the lookup: look for that line in Liferay's log after "
+        "the restart" % (jndi["name"], jndi["name"])
+    )
+    return failures
+
+
 def make_ssl_context(tls_verify, ca_file):
     context = ssl.create_default_context(cafile=ca_file or None)
     if not tls_verify:
@@ -1262,6 +1327,15 @@ def argument_spec():
         "roundtrip_to": {"type": "str"},
         "roundtrip_from": {"type": "str"},
         "roundtrip_deadline": {"type": "float", "default": 30},
+        "jndi": {
+            "type": "dict",
+            "options": {
+                "name": {"type": "str", "required": True},
+                "server": {"type": "str", "default": ""},
+                "file": {"type": "str", "default": ""},
+                "problems": {"type": "list", "elements": "str", "default": []},
+            },
+        },
     }
 
 
@@ -1338,6 +1412,10 @@ def main():
             )
         else:
             summary.append("FAILED " + trip["error"])
+
+    if p["jndi"]:
+        jndi_failures = jndi_report(p["jndi"], output, summary, warnings)
+        failures.extend(jndi_failures)
 
     if not p["tls_verify"]:
         warnings.insert(

@@ -72,6 +72,18 @@ WELL_KNOWN = {
 # addresses is dropped without an error.
 DEFAULT_BLACKLIST = ("noreply@liferay.com", "test@liferay.com", "noreply@domain.invalid", "test@domain.invalid")
 
+# Settings of the whole server that Liferay 7.0 - 2025.Q3 reads from portal properties
+# (portal.properties, sections "Mail" and "POP"); DXP 2025.Q4+ keeps them in the OSGi
+# configuration MailSettingSystemConfiguration (and enablePOPServerNotifications in the
+# company one). Role setting -> portal property.
+LEGACY_SYSTEM_PROPERTIES = {
+    "batch_size": "mail.batch.size",
+    "audit_trail": "mail.audit.trail",
+    "send_blacklist": "mail.send.blacklist",
+    "throws_exception_on_failure": "mail.throws.exception.on.failure",
+    "pop_server_notifications": "pop.server.notifications.enabled",
+}
+
 SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|credential|token)")
 
 _HOST_RE = re.compile(
@@ -83,6 +95,18 @@ _JAVAMAIL_KEY_RE = re.compile(r"^mail\.[A-Za-z0-9_.\-]+$")
 
 def var(name):
     return "mail_session_" + name
+
+
+def is_literal(value):
+    """A password given as text (not a structured value such as ``{env: NAME}``)."""
+    return not isinstance(value, (dict, list))
+
+
+def generation(settings):
+    """The Liferay generation the settings are for: ``legacy``, ``osgi``, or ``""`` while not known yet
+    (detected on the host later). Without the key: ``legacy``, the only generation of role 1.0."""
+    value = settings.get("generation", "legacy")
+    return value or ""
 
 
 class Findings:
@@ -260,27 +284,26 @@ def validate(settings, allow_unusual_ports=False):
         _check_port(findings, settings, "pop", not allow_unusual_ports)
         _check_credentials(findings, settings, "pop", needs_login=True)
 
-    for name in ("smtp_user", "pop_user", "from_name", "from_address"):
-        value = settings.get(name)
-        if value not in (None, ""):
-            _check_storable(findings, name, str(value), secret=False)
-    for name in ("smtp_password", "pop_password"):
-        value = settings.get(name)
-        if value not in (None, ""):
-            _check_storable(findings, name, str(value), secret=True)
+    check_storable_properties(findings, settings)
 
     address = settings.get("from_address") or ""
     if address:
         if not re.match(r"^[^@\s]+@[^@\s]+$", address):
             findings.error("from_address", "%r is not an email address (expected name@domain)" % address)
-        elif address.lower() in DEFAULT_BLACKLIST:
+        elif settings.get("send_blacklist") is None and address.lower() in DEFAULT_BLACKLIST:
             findings.warn(
                 "from_address",
                 "%s is on Liferay's default mail.send.blacklist: Liferay "
                 "silently drops mail from it. Use a real sender address" % address,
             )
+        elif address.lower() in [str(item).lower() for item in settings.get("send_blacklist") or ()]:
+            findings.warn(
+                "from_address",
+                "%s is on mail_session_send_blacklist: Liferay silently drops mail from it" % address,
+            )
 
     _check_javamail(findings, settings)
+    _check_pop3_login_encoding(findings, settings)
 
     if settings.get("verify_roundtrip"):
         if not settings.get("pop_host"):
@@ -294,6 +317,60 @@ def validate(settings, allow_unusual_ports=False):
                 "the address the POP/IMAP account receives mail for",
             )
     return findings
+
+
+def check_storable_properties(findings, settings):
+    """Values that go to portal-ext.properties must read back exactly (Liferay 7.0 - 2025.Q3).
+
+    With an application-server session only the sender (and the JNDI name) go there;
+    liferay_appserver.validate_app_server checks the rest. While the generation is not
+    known yet (it is detected on the host) only the sender is checked: the session may
+    end up in an OSGi .config file, which stores any value.
+    """
+    in_properties = _session_in_properties(settings)
+    for name in ("smtp_user", "pop_user", "from_name", "from_address", "audit_trail"):
+        value = settings.get(name)
+        if value not in (None, "") and (in_properties or name.startswith("from_")):
+            _check_storable(findings, name, str(value), secret=False)
+    for name in ("smtp_password", "pop_password"):
+        value = settings.get(name)
+        if value not in (None, "") and in_properties and is_literal(value):
+            _check_storable(findings, name, str(value), secret=True)
+    extra = settings.get("javamail_properties") or {}
+    if in_properties and isinstance(extra, dict):
+        for key, value in extra.items():
+            if isinstance(key, str) and _JAVAMAIL_KEY_RE.match(key) and not isinstance(value, (dict, list, type(None))):
+                _check_storable(findings, "javamail_properties[%s]" % key, _text(value), SECRET_KEY.search(key))
+    return findings
+
+
+def _check_pop3_login_encoding(findings, settings):
+    """JavaMail logs in to POP3 with USER/PASS (its "LOGIN" mechanism) first and sends the password as
+    ISO-8859-1; servers that expect UTF-8 (Dovecot) reject a non-ASCII password then. Its SASL PLAIN
+    is UTF-8. (Seen with Jakarta Mail 2.0 against Dovecot in this role's Tomcat test.)"""
+    password = settings.get("pop_password") or ""
+    if (
+        not settings.get("pop_host")
+        or (settings.get("store_protocol") or "pop3") != "pop3"
+        or not isinstance(password, str)
+        or password.isascii()
+    ):
+        return
+    store = PROTOCOL[("pop3", settings.get("pop_security") or "none")]
+    key = "mail.%s.auth.mechanisms" % store
+    if key not in (settings.get("javamail_properties") or {}):
+        findings.warn(
+            "pop_password",
+            "contains non-ASCII characters: JavaMail sends the POP3 USER/PASS login as ISO-8859-1, so a server "
+            "expecting UTF-8 (Dovecot, most others) rejects it. Add %s: PLAIN to mail_session_javamail_properties "
+            "(SASL PLAIN is sent as UTF-8), or use an ASCII password" % key,
+        )
+
+
+def _session_in_properties(settings):
+    """The built-in session of Liferay 7.0 - 2025.Q3 (mail.session.* portal properties), not an
+    application-server one, nor an OSGi configuration (2025.Q4+), nor a generation still to be detected."""
+    return (settings.get("method") or "builtin") != "app_server" and generation(settings) == "legacy"
 
 
 def _check_javamail(findings, settings):
@@ -328,7 +405,6 @@ def _check_javamail(findings, settings):
         if isinstance(value, (dict, list)) or value is None:
             findings.error(where, "key %r: the value must be a string, number or boolean" % key)
             continue
-        _check_storable(findings, "%s[%s]" % (where, key), _text(value), SECRET_KEY.search(key))
         protocol = key.split(".")[1] if key.count(".") >= 2 else ""
         if protocol in set(PROTOCOL.values()) and protocol not in in_use:
             findings.warn(
@@ -399,6 +475,7 @@ def portal_properties(settings, part="all"):
         if SECRET_KEY.search(key):
             secret.add(PREFIX + key)
 
+    props.update(system_properties(settings))
     if settings.get("from_name"):
         props["admin.email.from.name"] = settings["from_name"]
     if settings.get("from_address"):
@@ -408,6 +485,24 @@ def portal_properties(settings, part="all"):
         return {k: v for k, v in props.items() if k not in secret}
     if part == "secret":
         return {k: v for k, v in props.items() if k in secret}
+    return props
+
+
+def system_properties(settings):
+    """The server-wide mail settings that are given, as Liferay 7.0 - 2025.Q3 portal properties.
+
+    ``None`` or ``""`` leaves a setting alone; ``send_blacklist`` is a list (``[]`` is an
+    empty blacklist) written as a list Liferay reads with ``PropsUtil.getArray``.
+    """
+    props = {}
+    for setting, key in LEGACY_SYSTEM_PROPERTIES.items():
+        value = settings.get(setting)
+        if value is None or value == "":
+            continue
+        if setting == "send_blacklist":
+            props[key] = [str(item) for item in value]
+        else:
+            props[key] = _text(value)
     return props
 
 
@@ -425,6 +520,9 @@ def verify_targets(settings):
         "user": settings.get("smtp_user") or "",
         "password": settings.get("smtp_password") or "",
     }
+    if not is_literal(smtp["password"]):
+        # {env: NAME}: only Liferay's process has the value; check the server without logging in
+        smtp["user"] = smtp["password"] = ""
     store = None
     if settings.get("pop_host"):
         store = {
@@ -435,4 +533,6 @@ def verify_targets(settings):
             "user": settings.get("pop_user") or "",
             "password": settings.get("pop_password") or "",
         }
+        if not is_literal(store["password"]):
+            store["user"] = store["password"] = ""
     return {"smtp": smtp, "store": store}

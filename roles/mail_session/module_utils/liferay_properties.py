@@ -128,10 +128,34 @@ def encode_value(value):
     return "".join(out)
 
 
+def encode_list(items):
+    """Return the text after ``key=`` that Liferay reads as the list *items* (``PropsUtil.getArray``).
+
+    Commons Configuration splits an unescaped ``,`` into list elements and trims each
+    one, so the elements are joined with ``,``. Only elements that need no escaping
+    beyond ``\\uXXXX`` are accepted (no whitespace, control character, ``,``, ``\\``
+    or ``${``): enough for lists of addresses such as ``mail.send.blacklist``. An empty
+    list is an empty value. The message never contains an element.
+    """
+    out = []
+    for item in items:
+        if not isinstance(item, str) or not item:
+            raise PropertiesError("list elements must be non-empty strings")
+        if "${" in item or any(ch <= " " or ch in ",\\" for ch in item):
+            raise PropertiesError(
+                "a list element contains whitespace, a control character, ',', '\\' or '${'; "
+                "only simple elements such as email addresses can be written as a list"
+            )
+        out.append(encode_value(item))
+    return ",".join(out)
+
+
 def format_entry(key, value):
-    """The single line (without line ending) that stores *key* = *value*."""
+    """The single line (without line ending) that stores *key* = *value* (a string, or a list of strings)."""
     check_key(key)
     try:
+        if isinstance(value, (list, tuple)):
+            return "%s=%s" % (key, encode_list(value))
         return "%s=%s" % (key, encode_value(value))
     except PropertiesError as exc:
         raise PropertiesError("key '%s': %s" % (key, exc)) from None
@@ -442,6 +466,8 @@ class PropertiesDocument:
         """Re-read the edited text and prove it says exactly what was asked."""
         for key, value in desired.items():
             found = self.find(key)
+            if isinstance(value, (list, tuple)):
+                value = ",".join(value)  # what PropsUtil.get returns for a list
             if len(found) != 1 or found[0].value() != value:
                 raise PropertiesError(
                     "internal check failed for key '%s': the edited file would not read back "
