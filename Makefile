@@ -20,11 +20,13 @@ MOLECULE_DEB_PACKAGES := podman runc netavark aardvark-dns iptables catatonit de
 #   tests start on loopback (tests/dbserver.py)
 #   Tomcat 10 (tomcat10-common: CATALINA_HOME /usr/share/tomcat10, without the system service)
 #   + Jakarta Mail and Activation: the real Tomcat the application-server session tests start
+#   iproute2 + nftables: the benchmark's dropped-connection case (a drop rule in its own netns)
 DEB_PACKAGES := default-jdk-headless libcommons-configuration-java libcommons-lang-java \
 	libcommons-logging-java \
 	postfix dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd openssl \
 	postgresql postgresql-client mariadb-server mariadb-client \
 	tomcat10-common libjakarta-mail-java libjakarta-activation-java \
+	iproute2 nftables \
 	$(MOLECULE_DEB_PACKAGES)
 
 RUN_DIR := .run
