@@ -770,7 +770,10 @@ class Probe:
         if isinstance(exc, (ConnectionError, smtplib.SMTPServerDisconnected, ssl.SSLError)) or (
             _text(exc) in ("-ERR EOF", "socket error: EOF")
         ):
-            return CheckError("protocol", "the server closed the connection during %s" % self.phase)
+            # a TLS-only port closes on a client that says nothing TLS: give the same hint
+            return CheckError(
+                "protocol", "the server closed the connection during %s%s" % (self.phase, self.greeting_hint())
+            )
         if isinstance(exc, (smtplib.SMTPException, poplib.error_proto, imaplib.IMAP4.error, OSError)):
             return CheckError(
                 "protocol", "unexpected answer during %s: %s%s" % (self.phase, _text(exc), self.greeting_hint())
