@@ -178,10 +178,10 @@ backup_file:
 
 import os
 import re
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
+from ansible.module_utils.liferay_config_files import put_file, read_text
 
 from ansible.module_utils.liferay_properties import (
     FORBIDDEN_KEYS,
@@ -189,15 +189,6 @@ from ansible.module_utils.liferay_properties import (
     PropertiesError,
     check_key,
 )
-
-DEFAULT_MODE = 0o640
-
-
-def _read(path):
-    with open(path, "rb") as handle:
-        data = handle.read()
-    # surrogateescape keeps bytes that are not UTF-8 exactly as they were
-    return data.decode("utf-8", "surrogateescape")
 
 
 def _to_str(key, value, secret):
@@ -209,28 +200,6 @@ def _to_str(key, value, secret):
         return [str(item) for item in value]
     what = "a secret value" if secret else "the value %r" % (value,)
     raise PropertiesError("key '%s': %s is not a string, number or boolean" % (key, what))
-
-
-def _write_atomically(module, path, text, mode):
-    """Write *text* next to *path* with *mode* already set, then rename it over *path*."""
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8", "surrogateescape"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        if os.path.exists(path):
-            # keeps the existing file's owner, group and SELinux context; falls back to
-            # unsafe_writes where a rename is impossible (a bind-mounted file)
-            module.atomic_move(tmp, path, unsafe_writes=module.params["unsafe_writes"])
-        else:
-            # atomic_move would reset a new file to 0666 & ~umask until the end of the run
-            os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def run(module):
@@ -281,7 +250,7 @@ def run(module):
                 "(LIFERAY_HOME) this file should live in" % parent,
                 **result,
             )
-    before_text = _read(path) if exists else ""
+    before_text = read_text(path)[1]
     document = PropertiesDocument(before_text)
 
     bad = document.malformed_entries()
@@ -322,37 +291,8 @@ def run(module):
             "after": document.masked_text(secret_keys, secret_pattern, changed_secrets),
         }
 
-    file_args = module.load_file_common_arguments(params)
-    if file_args["mode"] is None and not exists:
-        file_args["mode"] = DEFAULT_MODE
-
-    if module.check_mode:
-        result["changed"] = content_changed
-        if exists:
-            result["changed"] = module.set_fs_attributes_if_different(file_args, result["changed"])
-        module.exit_json(**result)
-
-    if content_changed:
-        if exists and params["backup"]:
-            result["backup_file"] = module.backup_local(path)
-        if exists:
-            # tighten owner/group/mode before new content arrives
-            module.set_fs_attributes_if_different(file_args, False)
-            mode = os.stat(path).st_mode & 0o7777
-        else:
-            mode = _octal_mode(module, file_args["mode"])
-        _write_atomically(module, path, after_text, mode)
-    result["changed"] = module.set_fs_attributes_if_different(file_args, content_changed)
+    put_file(module, path, exists, content_changed, after_text, params["backup"], result)
     module.exit_json(**result)
-
-
-def _octal_mode(module, mode):
-    if isinstance(mode, int):
-        return mode
-    if re.fullmatch(r"0?[0-7]{3,4}", str(mode)):
-        return int(str(mode), 8)
-    # symbolic modes: start private, set_fs_attributes applies the symbolic change after
-    return 0o600
 
 
 def main():
