@@ -388,7 +388,7 @@ from email.utils import formatdate
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible.module_utils.liferay_mail import DEFAULT_PORT
+from ansible.module_utils.liferay_ports import DEFAULT_PORT
 
 # The port each protocol and security uses when none is given: the role's one table.
 DEFAULT_PORTS = DEFAULT_PORT
@@ -1363,10 +1363,13 @@ def main():
         [cfg["password"] for cfg in (p["smtp"], p["store"]) if cfg],
         [cfg["user"] for cfg in (p["smtp"], p["store"]) if cfg],
     )
-    try:
-        ssl_context = make_ssl_context(p["tls_verify"], p["ca_file"])
-    except (OSError, ssl.SSLError) as exc:
-        module.fail_json(msg="ca_file %s cannot be loaded as PEM CA certificates: %s" % (p["ca_file"], exc))
+    # loading the CA store costs more than a plain-text check: only when a probe speaks TLS
+    ssl_context = None
+    if any(cfg and cfg["security"] != "none" for cfg in (p["smtp"], p["store"])):
+        try:
+            ssl_context = make_ssl_context(p["tls_verify"], p["ca_file"])
+        except (OSError, ssl.SSLError) as exc:
+            module.fail_json(msg="ca_file %s cannot be loaded as PEM CA certificates: %s" % (p["ca_file"], exc))
     opts = {
         "timeout": p["timeout"],
         "ssl_context": ssl_context,

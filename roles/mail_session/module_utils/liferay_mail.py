@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from ansible.module_utils.liferay_ports import DEFAULT_PORT, WELL_KNOWN
 from ansible.module_utils.liferay_properties import PropertiesError, encode_value
 
 PREFIX = "mail.session."
@@ -42,30 +43,6 @@ PROTOCOL = {
     ("imap", "none"): "imap",
     ("imap", "starttls"): "imap",
     ("imap", "ssl"): "imaps",
-}
-
-# The port an administrator means when leaving the port unset.
-DEFAULT_PORT = {
-    ("smtp", "none"): 25,
-    ("smtp", "starttls"): 587,
-    ("smtp", "ssl"): 465,
-    ("pop3", "none"): 110,
-    ("pop3", "starttls"): 110,
-    ("pop3", "ssl"): 995,
-    ("imap", "none"): 143,
-    ("imap", "starttls"): 143,
-    ("imap", "ssl"): 993,
-}
-
-# Well-known ports: protocol family and whether the port speaks implicit TLS.
-WELL_KNOWN = {
-    25: ("smtp", False),
-    587: ("smtp", False),
-    465: ("smtp", True),
-    110: ("pop3", False),
-    995: ("pop3", True),
-    143: ("imap", False),
-    993: ("imap", True),
 }
 
 # Liferay's default mail.send.blacklist / sendBlacklist: mail to or from these
