@@ -43,6 +43,10 @@ CATALINA_HOME = Path("/usr/share/tomcat10")
 MAIL_JARS = (Path("/usr/share/java/jakarta-mail.jar"), Path("/usr/share/java/jakarta-activation.jar"))
 PACKAGES = "tomcat10-common libjakarta-mail-java libjakarta-activation-java default-jdk-headless"
 TRUSTSTORE_PASSWORD = "changeit"
+# send.jsp (look the session up and send, or open the store) and lookup.jsp (only the lookup),
+# shared with the molecule scenario app-server
+WEBAPP = Path(__file__).resolve().parent / "fixtures" / "tomcat" / "webapp"
+JSPS = ("send.jsp", "lookup.jsp")
 
 WEB_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <!-- the part of Tomcat's global web.xml this test needs: JSPs -->
@@ -68,73 +72,6 @@ ROOT_XML = """<?xml version="1.0" encoding="UTF-8"?>
 	<Environment name="liferay/test" value="kept as it was" type="java.lang.String" override="false" />
 </Context>
 """
-
-# Looks the session up and sends, either without credentials (Tomcat's Authenticator)
-# or the way Liferay's MailEngine does; or opens the store like Liferay's POP listener.
-SEND_JSP = """<%@ page contentType="text/plain; charset=UTF-8"
-    import="jakarta.mail.*,jakarta.mail.internet.*,javax.naming.*" %><%
-String name = "java:comp/env/mail/MailSession";
-try {
-    Session s = (Session) new InitialContext().lookup(name);
-    if (s == null) {
-        throw new IllegalStateException("the lookup of " + name + " returned null");
-    }
-    if ("store".equals(request.getParameter("action"))) {
-        String protocol = s.getProperty("mail.store.protocol");
-        String p = "mail." + protocol + ".";
-        Store store = s.getStore(protocol);
-        store.connect(s.getProperty(p + "host"), Integer.parseInt(s.getProperty(p + "port")),
-            s.getProperty(p + "user"), s.getProperty(p + "password"));
-        Folder inbox = store.getFolder("INBOX");
-        inbox.open(Folder.READ_ONLY);
-        out.print("store " + protocol + " ok, " + inbox.getMessageCount() + " messages");
-        inbox.close(false);
-        store.close();
-        return;
-    }
-    MimeMessage m = new MimeMessage(s);
-    m.setFrom(new InternetAddress(request.getParameter("from")));
-    m.setRecipients(Message.RecipientType.TO, request.getParameter("to"));
-    m.setSubject(request.getParameter("subject"), "UTF-8");
-    m.setText("Sent by the mail_session role's Tomcat test through " + name, "UTF-8");
-    String protocol = s.getProperty("mail.transport.protocol");
-    if ("liferay".equals(request.getParameter("via"))) {
-        String p = "mail." + protocol + ".";
-        Transport transport = s.getTransport(protocol);
-        transport.connect(s.getProperty(p + "host"), Integer.parseInt(s.getProperty(p + "port")),
-            s.getProperty(p + "user"), s.getProperty(p + "password"));
-        try {
-            m.saveChanges();
-            transport.sendMessage(m, m.getAllRecipients());
-        } finally {
-            transport.close();
-        }
-    } else {
-        Transport.send(m);
-    }
-    out.print("sent over " + protocol);
-} catch (Throwable e) {
-    response.setStatus(500);
-    out.print("FAILED " + e);
-    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-        out.print("\\ncaused by " + c);
-    }
-}
-%>"""
-
-# Only the lookup, without compiling against the mail API (for a Tomcat without it).
-LOOKUP_JSP = """<%@ page contentType="text/plain; charset=UTF-8" import="javax.naming.*" %><%
-try {
-    Object found = new InitialContext().lookup("java:comp/env/mail/MailSession");
-    out.print(found == null ? "NULL" : "FOUND " + found.getClass().getName());
-} catch (Throwable e) {
-    response.setStatus(500);
-    out.print("FAILED " + e);
-    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-        out.print("\\ncaused by " + c);
-    }
-}
-%>"""
 
 
 @pytest.fixture(scope="module")
@@ -197,8 +134,8 @@ def make_base(root, with_mail_jars=True):
     if with_mail_jars:
         for jar in MAIL_JARS:
             (base / "lib" / jar.name).symlink_to(jar)
-    (base / "webapps" / "ROOT" / "send.jsp").write_text(SEND_JSP, encoding="utf-8")
-    (base / "webapps" / "ROOT" / "lookup.jsp").write_text(LOOKUP_JSP, encoding="utf-8")
+    for jsp in JSPS:
+        shutil.copyfile(WEBAPP / jsp, base / "webapps" / "ROOT" / jsp)
     return base, http_port
 
 
