@@ -609,7 +609,7 @@ def test_smtp_and_store_are_checked_concurrently(run_module):
             timeout=3,
         )
 
-    assert result["smtp"]["error_class"] == result["store"]["error_class"] == "timeout"
+    assert result["smtp"]["error_class"] == result["store"]["error_class"] == "timeout", result["msg"]
     # together about 3 s; one after the other would take 6 s (a wide margin for a loaded machine)
     assert result["elapsed"] < 5
     assert len(result["msg"].splitlines()) == 3

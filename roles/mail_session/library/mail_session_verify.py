@@ -445,6 +445,11 @@ class Deadline:
         self._timer.daemon = True
         self._timer.start()
 
+    def spent(self):
+        """True once the budget is used up, even before the watchdog thread got to run: a socket
+        timeout set to the time left can fire first (smtplib then reports a closed connection)."""
+        return self.expired or time.monotonic() >= self.end
+
     def remaining(self):
         left = self.end - time.monotonic()
         if left <= 0 or self.expired:
@@ -725,7 +730,7 @@ class Probe:
             except (OSError, _Expired) as exc:
                 sock.close()
                 error = exc
-                if self.deadline.expired or isinstance(exc, (_Expired, socket.timeout)):
+                if self.deadline.spent() or isinstance(exc, (_Expired, socket.timeout)):
                     raise
         else:
             raise error
@@ -748,7 +753,7 @@ class Probe:
             return exc
         if isinstance(exc, socket.gaierror):
             return CheckError("dns", "the host name %s does not resolve (%s)" % (self.host, exc.strerror or exc))
-        timed_out = self.deadline.expired or isinstance(exc, (_Expired, socket.timeout, TimeoutError))
+        timed_out = self.deadline.spent() or isinstance(exc, (_Expired, socket.timeout, TimeoutError))
         if timed_out:
             return self.timeout_error()
         if isinstance(exc, ssl.SSLCertVerificationError):
@@ -955,7 +960,7 @@ class POP3Probe(Probe):
             try:
                 capabilities = pop.capa()
             except poplib.error_proto:
-                if self.deadline.expired:
+                if self.deadline.spent():
                     raise
                 capabilities = {}
             if "STLS" not in capabilities:
@@ -973,7 +978,7 @@ class POP3Probe(Probe):
                 self.step("USER/PASS", pop.sock)
                 pop.pass_(self.password)
             except poplib.error_proto as exc:
-                if self.deadline.expired or _text(exc) == "-ERR EOF":
+                if self.deadline.spent() or _text(exc) == "-ERR EOF":
                     raise
                 raise self.auth_failed(exc) from exc
             self.result["authenticated"] = True
@@ -1004,7 +1009,7 @@ class POP3Probe(Probe):
             try:
                 lines = pop.top(number, 0)[1]
             except poplib.error_proto:
-                if self.deadline.expired:
+                if self.deadline.spent():
                     raise
                 lines = pop.retr(number)[1]
             if needle in b"\n".join(lines):
@@ -1074,7 +1079,7 @@ class IMAPProbe(Probe):
         except imaplib.IMAP4.abort:
             raise
         except imaplib.IMAP4.error as exc:
-            if self.deadline.expired:
+            if self.deadline.spent():
                 raise
             raise self.auth_failed(exc) from exc
 
