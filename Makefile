@@ -121,7 +121,7 @@ molecule: venv deps podman-conf images
 		echo "== molecule test -s $$scenario"; \
 		if $(MOLECULE_ENV) $(BIN)/molecule test -s $$scenario 9>&-; then \
 			result=passed; passed=$$((passed + 1)); else result=FAILED; failed=$$((failed + 1)); fi; \
-		summary+=$$(printf '  %-10s %-6s %4d s' "$$scenario" "$$result" "$$((SECONDS - start))")$$'\n'; \
+		summary+=$$(printf '  %-16s %-6s %4d s' "$$scenario" "$$result" "$$((SECONDS - start))")$$'\n'; \
 		echo "== $$scenario: $$result in $$((SECONDS - start)) s"; \
 	done; \
 	echo "== molecule scenarios (wall time)"; printf '%s' "$$summary"; \
