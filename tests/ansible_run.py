@@ -1,7 +1,8 @@
-"""Run the real ansible-playbook against local 'hosts' whose LIFERAY_HOME lives in a temp dir."""
+"""Run the real ansible-playbook (and ansible, for one module) against this machine as local hosts."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -68,3 +69,34 @@ def playbook(inventory, *args, playbook="playbooks/site.yml", extra_env=None):
         timeout=600,
     )
     return Run(proc)
+
+
+def ansible_module(tmp_path, module, args, *, diff=False, args_from_vars=False, extra_vars=None):
+    """Run one module ad hoc on this machine through the real `ansible` CLI, at -vvv.
+
+    args_from_vars: every argument travels in an extra-vars file and reaches -a as a template, as
+    values do from inventory; then the command line carries no secret (ansible-core prints the raw
+    -a text as the origin of some errors, before no_log applies).
+    extra_vars: more variables (for arguments written as templates of them).
+    -> (return code, stdout + stderr)
+    """
+    variables = dict(extra_vars or {})
+    if args_from_vars:
+        variables["module_args"] = args
+        args = {key: "{{ module_args[%r] }}" % key for key in args}
+    command = [str(BIN / "ansible"), "localhost", "-i", "localhost,", "-c", "local"]
+    command += ["-e", "ansible_python_interpreter=%s" % sys.executable]
+    if variables:
+        vars_file = tmp_path / "ansible-extra-vars.json"
+        vars_file.write_text(json.dumps(variables), encoding="utf-8")
+        command += ["-e", "@%s" % vars_file]
+    command += ["-m", module, "-a", json.dumps(args), "-vvv"] + (["--diff"] if diff else [])
+    env = dict(
+        os.environ,
+        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+        ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
+        ANSIBLE_NOCOLOR="1",
+    )
+    proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    return proc.returncode, proc.stdout + proc.stderr

@@ -13,8 +13,6 @@ import json
 import os
 import shutil
 import stat
-import subprocess
-import sys
 import xml.dom.minidom
 from pathlib import Path
 
@@ -24,6 +22,7 @@ import pytest
 import wildfly_mail_session
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
+from ansible_run import ansible_module
 from appserver_bundles import (
     FIXTURES,
     JAKARTA_ACTIVATION_CLASSES,
@@ -281,32 +280,11 @@ def test_module_runs_through_the_ansible_cli(tmp_path):
         "properties": {"mail.smtp.host": "h"},
         "secret_properties": {"password": TRICKY},
     }
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "ansible"),
-            "all",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            "ansible_python_interpreter=%s" % sys.executable,
-            "-m",
-            "liferay_tomcat_mail_resource",
-            "-a",
-            json.dumps(args),
-            "--diff",
-            "-vvv",
-        ],
-        cwd=ROOT,
-        env=dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1"),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "CHANGED" in proc.stdout
-    assert_hidden(proc.stdout + proc.stderr)
+    returncode, output = ansible_module(tmp_path, "liferay_tomcat_mail_resource", args, diff=True)
+
+    assert returncode == 0, output
+    assert "CHANGED" in output
+    assert_hidden(output)
     assert resources(path)[0]["password"] == TRICKY
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import liferay_osgi_config
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.liferay_osgi import COMPANY_PID, SYSTEM_PID, parse_config
+from ansible_run import ansible_module
 from osgi_testlib import module_runner
 
 SECRET = 'Sm7p-${env:X}"pa ss=w\\rd-Zoë'
@@ -285,49 +284,11 @@ def test_refusals_write_nothing_and_never_show_a_secret(run_module, configs, mon
 
 def test_ansible_cli_with_diff_and_vvv_never_shows_a_secret(tmp_path, configs):
     """Through the real `ansible` CLI; the arguments travel in an extra-vars file, as from inventory."""
-    root = Path(__file__).resolve().parent.parent
     args = company_args(configs)
     args["secret_properties"] = {"smtpPassword": SECRET, "popPassword": {"env": "LIFERAY_POP_PASSWORD"}}
-    vars_file = tmp_path / "module-args.json"
-    vars_file.write_text(json.dumps({"module_args": args}), encoding="utf-8")
-    templated = {key: "{{ module_args[%r] }}" % key for key in args}
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(root / "ansible.cfg"),
-        "ANSIBLE_LIBRARY": str(root / "roles/mail_session/library"),
-        "ANSIBLE_MODULE_UTILS": str(root / "roles/mail_session/module_utils"),
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
-        "ANSIBLE_REMOTE_TMP": str(tmp_path / "ansible-remote"),
-        "ANSIBLE_NOCOLOR": "1",
-    }
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "ansible"),
-            "localhost",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            "ansible_python_interpreter=%s" % sys.executable,
-            "-e",
-            "@%s" % vars_file,
-            "-m",
-            "liferay_osgi_config",
-            "-a",
-            json.dumps(templated),
-            "--diff",
-            "-vvv",
-        ],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, output
+    returncode, output = ansible_module(tmp_path, "liferay_osgi_config", args, diff=True, args_from_vars=True)
+
+    assert returncode == 0, output
     assert 'smtpPassword="********" (changed)' in output
     assert 'outgoingSMTPServer="smtp.example.com"' in output
     assert_hidden(output)

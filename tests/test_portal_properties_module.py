@@ -13,13 +13,13 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import liferay_portal_properties
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
+from ansible_run import ansible_module
 
 from ansible.module_utils.liferay_properties import encode_value
 
@@ -756,57 +756,12 @@ def test_new_file_holds_only_the_managed_block(run_module, tmp_path):
 # --------------------------------------------------------------------------
 
 
-def _ansible_cli(tmp_path, args):
-    """Run the module through the real `ansible` CLI.
-
-    The arguments travel in an extra-vars file, as they do from inventory: the command
-    line itself must not carry a secret (ansible-core prints raw -a text in some errors).
-    """
-    vars_file = tmp_path / "module-args.json"
-    vars_file.write_text(json.dumps({"module_args": args}), encoding="utf-8")
-    templated = {key: "{{ module_args[%r] }}" % key for key in args}
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-        "ANSIBLE_LIBRARY": str(ROLE / "library"),
-        "ANSIBLE_MODULE_UTILS": str(ROLE / "module_utils"),
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
-        "ANSIBLE_REMOTE_TMP": str(tmp_path / "ansible-remote"),
-        "ANSIBLE_NOCOLOR": "1",
-    }
-    return subprocess.run(
-        [
-            str(Path(sys.executable).parent / "ansible"),
-            "localhost",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            "ansible_python_interpreter=%s" % sys.executable,
-            "-m",
-            "liferay_portal_properties",
-            "-e",
-            "@%s" % vars_file,
-            "-a",
-            json.dumps(templated),
-            "--diff",
-            "-vvv",
-        ],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def test_ansible_cli_run_with_diff_and_vvv_never_shows_a_secret(tmp_path, portal_file, commons_configuration):
+    returncode, output = ansible_module(
+        tmp_path, "liferay_portal_properties", mail_args(portal_file), diff=True, args_from_vars=True
     )
 
-
-def test_ansible_cli_run_with_diff_and_vvv_never_shows_a_secret(tmp_path, portal_file, commons_configuration):
-    proc = _ansible_cli(tmp_path, mail_args(portal_file))
-
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, output
+    assert returncode == 0, output
     assert "CHANGED" in output
     assert "mail.session.mail.smtp.password=******** (changed)" in output
     assert "jdbc.default.password=********" in output
@@ -820,10 +775,9 @@ def test_ansible_cli_refusal_never_shows_a_secret(tmp_path, portal_file):
     state = snapshot(portal_file)
     args = mail_args(portal_file, secret_properties={"mail.session.mail.smtp.password": SECRET + " "})
 
-    proc = _ansible_cli(tmp_path, args)
+    returncode, output = ansible_module(tmp_path, "liferay_portal_properties", args, diff=True, args_from_vars=True)
 
-    output = proc.stdout + proc.stderr
-    assert proc.returncode != 0
+    assert returncode != 0
     assert "FAILED" in output
     assert "cannot be stored exactly" in output
     assert_hidden(output)

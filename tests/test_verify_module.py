@@ -13,11 +13,9 @@ import base64
 import contextlib
 import datetime
 import json
-import os
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -26,6 +24,7 @@ import mail_session_verify
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
+from ansible_run import ansible_module
 from mailserver import MailServer, free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -747,48 +746,6 @@ def test_roundtrip_needs_its_recipient(run_module):
 # --------------------------------------------------------------------------
 
 
-def _ansible_cli(tmp_path, args, extra_vars=None):
-    extra = []
-    if extra_vars:
-        path = tmp_path / "extra-vars.json"
-        path.write_text(json.dumps(extra_vars))
-        extra = ["-e", "@%s" % path]
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-        "ANSIBLE_LIBRARY": str(ROLE / "library"),
-        "ANSIBLE_MODULE_UTILS": str(ROLE / "module_utils"),
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
-        "ANSIBLE_REMOTE_TMP": str(tmp_path / "ansible-remote"),
-        "ANSIBLE_NOCOLOR": "1",
-    }
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "ansible"),
-            "localhost",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            "ansible_python_interpreter=%s" % sys.executable,
-            *extra,
-            "-m",
-            "mail_session_verify",
-            "-a",
-            json.dumps(args),
-            "-vvv",
-        ],
-        env=env,
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return proc.returncode, proc.stdout + proc.stderr
-
-
 def test_ansible_cli_at_vvv_never_shows_the_password(tmp_path, mail_server):
     good = {
         "smtp": smtp(mail_server, "submission", "starttls"),
@@ -808,8 +765,8 @@ def test_ansible_cli_at_vvv_never_shows_the_password(tmp_path, mail_server):
         "ca_file": str(mail_server.ca_file),
     }
 
-    rc_good, out_good = _ansible_cli(tmp_path, good)
-    rc_bad, out_bad = _ansible_cli(tmp_path, bad, extra_vars={"wrong_password": WRONG})
+    rc_good, out_good = ansible_module(tmp_path, "mail_session_verify", good)
+    rc_bad, out_bad = ansible_module(tmp_path, "mail_session_verify", bad, extra_vars={"wrong_password": WRONG})
 
     assert rc_good == 0, out_good
     assert "SUCCESS" in out_good and "authenticated: true" in out_good and "tls_version: TLSv1.3" in out_good
