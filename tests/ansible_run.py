@@ -15,6 +15,25 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+def fictional_servers(smtp_password, pop_password):
+    """Role variables for mail servers that do not exist: STARTTLS submission and POP3S with
+    credentials, verification off. For tests about what is written; the servers must never be
+    contacted (verification has its own tests against real Postfix/Dovecot on loopback)."""
+    return {
+        "mail_session_smtp_host": "smtp.example.com",
+        "mail_session_smtp_security": "starttls",
+        "mail_session_smtp_user": "liferay@example.com",
+        "mail_session_smtp_password": smtp_password,
+        "mail_session_pop_host": "pop.example.com",
+        "mail_session_pop_security": "ssl",
+        "mail_session_pop_user": "liferay@example.com",
+        "mail_session_pop_password": pop_password,
+        "mail_session_javamail_properties": {"mail.smtp.connectiontimeout": 10000},
+        "mail_session_from_address": "portal@example.com",
+        "mail_session_verify": "skip",
+    }
+
+
 def write_inventory(path, hosts, group_vars):
     """hosts: {name: {var: value}}; every host is this machine over the local connection."""
     inventory = {

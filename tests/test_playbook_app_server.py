@@ -14,7 +14,7 @@ import stat
 import xml.dom.minidom
 
 import pytest
-from ansible_run import playbook, write_inventory
+from ansible_run import fictional_servers, playbook, write_inventory
 from appserver_bundles import (
     JAVAX_ACTIVATION_CLASSES,
     JAVAX_MAIL_CLASSES,
@@ -32,19 +32,8 @@ POP_PASSWORD = "P0p,secret & <more>"
 MARKS = ("Sm7p", "Zo\u00eb>pw", "P0p,secret", "&amp;lt;more", "db-secret")
 
 BASE_VARS = {
+    **fictional_servers(SMTP_PASSWORD, POP_PASSWORD),
     "mail_session_method": "app_server",
-    "mail_session_smtp_host": "smtp.example.com",
-    "mail_session_smtp_security": "starttls",
-    "mail_session_smtp_user": "liferay@example.com",
-    "mail_session_smtp_password": SMTP_PASSWORD,
-    "mail_session_pop_host": "pop.example.com",
-    "mail_session_pop_security": "ssl",
-    "mail_session_pop_user": "liferay@example.com",
-    "mail_session_pop_password": POP_PASSWORD,
-    "mail_session_javamail_properties": {"mail.smtp.connectiontimeout": 10000},
-    "mail_session_from_address": "portal@example.com",
-    # fictional servers: these tests are about what is written
-    "mail_session_verify": "skip",
     # Liferay 7.x, said in inventory: no detection round trip (tests/test_playbook_osgi.py covers detection)
     "mail_session_liferay_version": "7.4.3.132",
 }

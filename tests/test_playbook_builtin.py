@@ -4,7 +4,7 @@ protocol switches, check mode, validation before any change, and no secret in th
 from __future__ import annotations
 
 import pytest
-from ansible_run import playbook, write_inventory
+from ansible_run import fictional_servers, playbook, write_inventory
 
 from ansible.module_utils.liferay_properties import PropertiesDocument
 
@@ -12,20 +12,8 @@ SMTP_PASSWORD = "Sm7p,pa$${ss}\\wörd"
 POP_PASSWORD = "P0p-secret!#:="
 
 BASE_VARS = {
-    "mail_session_smtp_host": "smtp.example.com",
-    "mail_session_smtp_security": "starttls",
-    "mail_session_smtp_user": "liferay@example.com",
-    "mail_session_smtp_password": SMTP_PASSWORD,
-    "mail_session_pop_host": "pop.example.com",
-    "mail_session_pop_security": "ssl",
-    "mail_session_pop_user": "liferay@example.com",
-    "mail_session_pop_password": POP_PASSWORD,
-    "mail_session_javamail_properties": {"mail.smtp.connectiontimeout": 10000},
+    **fictional_servers(SMTP_PASSWORD, POP_PASSWORD),
     "mail_session_from_name": "Liferay Portal",
-    "mail_session_from_address": "portal@example.com",
-    # these tests are about what is written; the servers are fictional and must never be contacted
-    # (verification has its own tests against real Postfix/Dovecot on loopback)
-    "mail_session_verify": "skip",
     # Liferay 7.x, said in inventory: no detection round trip (tests/test_playbook_osgi.py covers detection)
     "mail_session_liferay_version": "7.4.3.132",
 }

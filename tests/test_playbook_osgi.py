@@ -21,7 +21,7 @@ from ansible.module_utils.liferay_osgi import (
     env_name,
     parse_config,
 )
-from ansible_run import playbook, write_inventory
+from ansible_run import fictional_servers, playbook, write_inventory
 from appserver_bundles import root_xml, tomcat_bundle
 from dbserver import DatabaseServerError, PostgresServer
 from osgi_testlib import bundle
@@ -36,19 +36,8 @@ INSTANCE_PASSWORD = "Intr4net-S3cret"
 MARKS = ("Sm7p", "P0p-secret", "Intr4net", "db-secret", "old-secret")
 
 BASE_VARS = {
-    "mail_session_smtp_host": "smtp.example.com",
-    "mail_session_smtp_security": "starttls",
-    "mail_session_smtp_user": "liferay@example.com",
-    "mail_session_smtp_password": SMTP_PASSWORD,
-    "mail_session_pop_host": "pop.example.com",
-    "mail_session_pop_security": "ssl",
-    "mail_session_pop_user": "liferay@example.com",
-    "mail_session_pop_password": POP_PASSWORD,
-    "mail_session_javamail_properties": {"mail.smtp.connectiontimeout": 10000},
+    **fictional_servers(SMTP_PASSWORD, POP_PASSWORD),
     "mail_session_from_name": "Liferay Portal",
-    "mail_session_from_address": "portal@example.com",
-    # fictional servers: these tests are about what is written
-    "mail_session_verify": "skip",
 }
 
 # what a 7.4 server left behind: every mail.session.* key is obsolete on 2026
