@@ -61,6 +61,11 @@ notes:
   - The variables reach Liferay only when the container is created again (C(docker compose up -d) recreates it
     when the file changed; a restart of the same container keeps its old environment).
   - Environment variables beat C(portal-ext.properties), and values saved in the Control Panel beat both.
+  - >-
+    A symlink is followed: the file it points to is rewritten in place and the link stays. Owner, group
+    and mode are those of that file (and O(mode), O(owner), O(group) are applied to it); its backup and the
+    temporary file are made in its directory. A dangling link creates the file it points to when that
+    file's directory exists.
 """
 
 EXAMPLES = r"""
@@ -109,7 +114,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
-from ansible.module_utils.liferay_config_files import put_file, read_text
+from ansible.module_utils.liferay_config_files import destination, put_file, read_text
 from ansible.module_utils.liferay_osgi import MASK, OsgiError, decode_env_name, env_file_lines, render_env_file
 
 from ansible.module_utils.liferay_mail import SECRET_KEY
@@ -181,14 +186,15 @@ def run(module):
     secret_names = {name for name, _value, secret in lines if secret}
     wanted = {name: value for name, value, _secret in lines}
 
-    parent = os.path.dirname(path) or "."
+    target = destination(module, path, result)  # a symlink is written through
+    parent = os.path.dirname(target) or "."
     if not os.path.isdir(parent):
         module.fail_json(
             msg="the directory %s does not exist; create it first (it is where the env file goes)" % parent
         )
-    if os.path.lexists(path) and not os.path.isfile(path):
+    if os.path.lexists(target) and not os.path.isfile(target):
         module.fail_json(msg="%s exists but is not a regular file" % path, **result)
-    exists, before = read_text(path)
+    exists, before = read_text(target)
     current = parse_env_file(before) if exists else {}
     result["added"] = sorted(name for name in wanted if name not in current)
     result["updated"] = sorted(name for name in wanted if name in current and current[name] != wanted[name])
@@ -205,7 +211,7 @@ def run(module):
 
     if params["mode"] is None and not exists:
         params["mode"] = NEW_FILE_MODE
-    put_file(module, path, exists, not exists or before != text, text, params["backup"], result)
+    put_file(module, target, exists, not exists or before != text, text, params["backup"], result)
     module.exit_json(**result)
 
 

@@ -109,6 +109,11 @@ attributes:
 notes:
   - A new file is created with mode C(0640) unless O(mode) is given. The temporary file is created
     next to the destination with the final mode already applied, then renamed over it.
+  - >-
+    A symlink is followed: the file it points to is rewritten in place and the link stays. Owner, group
+    and mode are those of that file (and O(mode), O(owner), O(group) are applied to it); its backup and the
+    temporary file are made in its directory. A dangling link creates the file it points to when that
+    file's directory exists.
   - A missing file is not created when there is nothing to set.
   - Keys must be plain property names (letters, digits, C(.), C(-), C(_)).
 """
@@ -181,7 +186,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
-from ansible.module_utils.liferay_config_files import put_file, read_text
+from ansible.module_utils.liferay_config_files import destination, put_file, read_text
 
 from ansible.module_utils.liferay_properties import (
     FORBIDDEN_KEYS,
@@ -235,22 +240,23 @@ def run(module):
     except PropertiesError as exc:
         module.fail_json(msg=to_native(exc), **result)
 
-    exists = os.path.exists(path)
-    if exists and not os.path.isfile(path):
+    target = destination(module, path, result)  # a symlink is written through
+    exists = os.path.exists(target)
+    if exists and not os.path.isfile(target):
         module.fail_json(msg="%s exists but is not a regular file" % path, **result)
     if not exists and not desired:
         module.exit_json(**result)  # nothing to set and nothing to remove
     if not exists:
         if not params["create"]:
             module.fail_json(msg="%s does not exist and create=false" % path, **result)
-        parent = os.path.dirname(path) or "."
+        parent = os.path.dirname(target) or "."
         if not os.path.isdir(parent):
             module.fail_json(
                 msg="the directory %s does not exist: check the Liferay home "
                 "(LIFERAY_HOME) this file should live in" % parent,
                 **result,
             )
-    before_text = read_text(path)[1]
+    before_text = read_text(target)[1]
     document = PropertiesDocument(before_text)
 
     bad = document.malformed_entries()
@@ -291,7 +297,7 @@ def run(module):
             "after": document.masked_text(secret_keys, secret_pattern, changed_secrets),
         }
 
-    put_file(module, path, exists, content_changed, after_text, params["backup"], result)
+    put_file(module, target, exists, content_changed, after_text, params["backup"], result)
     module.exit_json(**result)
 
 

@@ -80,6 +80,11 @@ attributes:
 notes:
   - A new file is created with mode C(0640) unless O(mode) is given; the temporary file is created next to the
     destination with the final mode applied, then renamed over it.
+  - >-
+    A symlink is followed: the file it points to is rewritten in place and the link stays. Owner, group
+    and mode are those of that file (and O(mode), O(owner), O(group) are applied to it); its backup and the
+    temporary file are made in its directory. A dangling link creates the file it points to when that
+    file's directory exists.
   - Tomcat replaces C(${name}) in attribute values with the system property C(name) and has no escape for a
     literal C(${); a value may be such a reference on purpose (for example a password from C(setenv.sh)).
   - The mail API jar must be on Tomcat's common class loader; M(liferay_appserver_info) checks that.
@@ -155,6 +160,7 @@ import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.liferay_config_files import destination
 
 from ansible.module_utils.liferay_appserver import servers_from_tomcat_resource, tomcat_mail_resources
 from ansible.module_utils.liferay_xml import (
@@ -227,24 +233,25 @@ def main():
     result = {"changed": False, "path": path, "name": name, "removed": 0}
     secret_values = [_text(value) for value in p["secret_properties"].values()]
 
-    exists = os.path.exists(path)
-    if exists and not os.path.isfile(path):
+    target = destination(module, path, result)  # a symlink is written through
+    exists = os.path.exists(target)
+    if exists and not os.path.isfile(target):
         module.fail_json(msg="%s exists but is not a regular file" % path, **result)
     if not exists:
         if not present:
             module.exit_json(**result)
         if not p["create"]:
             module.fail_json(msg="%s does not exist and create=false" % path, **result)
-        if not os.path.isdir(os.path.dirname(path) or "."):
+        if not os.path.isdir(os.path.dirname(target) or "."):
             module.fail_json(
                 msg="the directory %s does not exist: check CATALINA_BASE (Tomcat creates conf/<Engine>/<Host> "
-                "on its first start)" % os.path.dirname(path),
+                "on its first start)" % os.path.dirname(target),
                 **result,
             )
     before = None
     try:
         if exists:
-            with open(path, "rb") as handle:
+            with open(target, "rb") as handle:
                 before = handle.read()
         document = Document(before if exists else NEW_FILE, path)
     except OSError as exc:
@@ -309,7 +316,7 @@ def main():
             "before": document.masked_text(secret_values) if exists else "",
             "after": check.masked_text(secret_values),
         }
-    commit(module, path, before, after, exists, result)
+    commit(module, target, before, after, exists, result)
     module.exit_json(**scrub_result(result, secret_values))
 
 

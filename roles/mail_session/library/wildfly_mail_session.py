@@ -98,6 +98,10 @@ attributes:
 notes:
   - Edit the file while the server is stopped, or restart it right after; a running WildFly writes its own
     model back to standalone.xml on the next management change and would undo the edit.
+  - >-
+    A symlink is followed: the file it points to is rewritten in place and the link stays. Owner, group
+    and mode are those of that file (and O(mode), O(owner), O(group) are applied to it); its backup and the
+    temporary file are made in its directory.
   - WildFly resolves C(${...}) expressions in attribute values, so a password can be given as
     C(${env.MAIL_PASSWORD}); a literal C(${) cannot be stored.
 seealso:
@@ -173,6 +177,7 @@ backup_file:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.liferay_config_files import destination
 
 from ansible.module_utils.liferay_appserver import (
     MIN_MAIL_NAMESPACE,
@@ -294,10 +299,11 @@ def main():
     result = {"changed": False, "path": path, "name": name, "jndi_name": jndi, "removed": []}
     secrets = [server["password"] for server in p["servers"].values() if server and server["password"]]
 
-    if not os.path.isfile(path):
+    target = destination(module, path, result)  # a symlink is written through
+    if not os.path.isfile(target):
         module.fail_json(msg="%s does not exist or is not a file: give WildFly's standalone.xml" % path, **result)
     try:
-        with open(path, "rb") as handle:
+        with open(target, "rb") as handle:
             before = handle.read()
         document = Document(before, path)
     except OSError as exc:
@@ -427,7 +433,7 @@ def main():
             "before": document.masked_text(secrets),
             "after": check.masked_text(secrets),
         }
-    commit(module, path, before, after, True, result)
+    commit(module, target, before, after, True, result)
     module.exit_json(**scrub_result(result, secrets))
 
 
