@@ -106,6 +106,16 @@ def test_unknown_generation_warns_naming_what_was_read():
         ({"pop_server_notifications": "true"}, "mail_session_pop_server_notifications"),
         ({"smtp_password": {"env": "A", "x": 1}}, "mail_session_smtp_password: a structured value"),
         ({"smtp_password": {"env": "has space"}}, "is not an environment variable name"),
+        (
+            {"smtp_password": {"env": "SMTP_PASS"}},
+            "mail_session_smtp_password: {env: SMTP_PASS}: Liferay DXP 2025.Q4+ / Portal 2026 reads only environment "
+            "variables whose names start with LIFERAY_",
+        ),
+        ({"pop_password": {"env": "liferay_pop"}}, "mail_session_pop_password: {env: liferay_pop}"),
+        (
+            {"instances": [{"web_id": "a.example.com", "smtp_password": {"env": "SMTP_A"}}]},
+            "mail_session_instances[a.example.com].smtp_password: {env: SMTP_A}",
+        ),
         ({"instances": {"web_id": "x"}}, "mail_session_instances: must be a list"),
         ({"instances": [{"web_id": "a.example.com", "company_id": 1}]}, "exactly one of web_id"),
         ({"instances": [{"company_id": "x1"}]}, "company_id 'x1' is not a number"),
@@ -120,7 +130,12 @@ def test_unknown_generation_warns_naming_what_was_read():
         ({"db_check": True, "db": {"engine": "mysql", "database": "l", "user": "u", "port": 0}}, "db.port"),
         ({"db_check": True, "db": {"engine": "mysql", "database": "l", "user": "u", "pwd": "x"}}, "unknown keys pwd"),
         (
-            {"pop_host": "pop.example.com", "pop_user": "u", "pop_password": {"env": "POP"}, "verify_roundtrip": True},
+            {
+                "pop_host": "pop.example.com",
+                "pop_user": "u",
+                "pop_password": {"env": "LIFERAY_POP"},
+                "verify_roundtrip": True,
+            },
             "mail_session_verify_roundtrip: needs the POP password",
         ),
     ],
@@ -152,7 +167,7 @@ def test_instance_messages_are_only_its_own():
 
 
 def test_env_reference_warns_that_verification_cannot_log_in():
-    message = only(static(smtp_password={"env": "SMTP_PASSWORD"}, verify="fail").warnings, "cannot log in")
+    message = only(static(smtp_password={"env": "LIFERAY_SMTP_PASSWORD"}, verify="fail").warnings, "cannot log in")
     assert message.startswith("mail_session_smtp_password:")
 
 
@@ -184,7 +199,7 @@ def test_osgi_refuses_imap_secret_references_and_role_keys_for_instances_too():
 def test_legacy_refuses_instances_and_env_references():
     only(for_generation(LEGACY, instances=[{"web_id": "a.example.com"}]).errors, "per-instance mail settings")
     assert for_generation(LEGACY, instances=[{"web_id": "a.example.com", "state": "absent"}]).errors == []
-    only(for_generation(LEGACY, smtp_password={"env": "X"}).errors, "give the password from Vault")
+    only(for_generation(LEGACY, smtp_password={"env": "LIFERAY_X"}).errors, "give the password from Vault")
 
 
 def test_docker_needs_its_paths_and_values_an_env_file_can_hold():
@@ -365,8 +380,8 @@ def test_portal_properties_list_value(run_props, tmp_path):
 
 
 def test_verification_does_not_log_in_with_a_password_from_the_environment():
-    settings = dict(RELAY, smtp_password={"env": "SMTP_PASSWORD"}, pop_host="pop.example.com", pop_user="u")
-    settings["pop_password"] = {"env": "POP_PASSWORD"}
+    settings = dict(RELAY, smtp_password={"env": "LIFERAY_SMTP_PASSWORD"}, pop_host="pop.example.com", pop_user="u")
+    settings["pop_password"] = {"env": "LIFERAY_POP_PASSWORD"}
     targets = verify_targets(settings)
     assert (targets["smtp"]["user"], targets["smtp"]["password"]) == ("", "")
     assert (targets["store"]["user"], targets["store"]["password"]) == ("", "")

@@ -2,11 +2,13 @@
 
 The parser follows the reading chain of Liferay's file installer (see
 module_utils/liferay_osgi.py for the sources): the file is split into ``key=value``
-lines; ``${...}`` references are resolved on the *raw* value text; only then the typed
+lines; ``${...}`` references are resolved on the *raw* value text (``${LIFERAY_NAME}`` from
+the environment, anything else empty here: no system properties); only then the typed
 value is decoded (``"..."`` with ``\\b \\t \\n \\f \\r \\uXXXX`` escapes and any other
-``\\X`` read as ``X``; ``B"true"``; ``L"1"``; ``["a","b"]``). Because the interpolator
-Liferay ported from Apache Felix may also strip a backslash before ``\\``, ``{`` and ``}``
-on the raw text, every value is read both ways and must come back identical.
+``\\X`` read as ``X``; ``B"true"``; ``L"1"``; ``["a","b"]``). The older interpolator Liferay
+ported from Apache Felix also stripped a backslash before ``\\``, ``{`` and ``}`` on the raw
+text (the current ``InterpolationUtil`` does not), so every value is read both ways and must
+come back identical. tests/test_osgi_env_reference.py follows ``InterpolationUtil`` step by step.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from ansible.module_utils.liferay_osgi import (
 # the independent reader
 # --------------------------------------------------------------------------
 
-ENV = {"SMTP_PASSWORD": "from-the-environment"}
+# Liferay reads only LIFERAY_* names from the environment; SMTP_PASSWORD is there to show it is not read
+ENV = {"LIFERAY_SMTP_PASSWORD": "from-the-environment", "SMTP_PASSWORD": "never-read"}
 
 
 def felix_unescape(raw):
@@ -44,12 +47,12 @@ def felix_unescape(raw):
 
 
 def interpolate(raw, felix):
-    """Resolve ${env:NAME} / ${name} on the raw text; unresolved references become empty."""
+    """Resolve ${LIFERAY_NAME} from ENV on the raw text; everything else (${env:NAME} too) becomes empty."""
 
     def replace(match):
         name = match.group(1)
-        if name.startswith("env:"):
-            return ENV.get(name[4:], "")
+        if name.startswith("LIFERAY_"):
+            return ENV.get(name, "")
         return ""
 
     text = re.sub(r"\$\{([^{}]*)\}", replace, raw)
@@ -140,6 +143,7 @@ SPECIAL = [
     "${",
     "${x}",
     "${env:SMTP_PASSWORD}",
+    "${LIFERAY_SMTP_PASSWORD}",
     "$${",
     "{",
     "}",
@@ -178,7 +182,7 @@ ALPHABET = "abcXYZ019._-@/+:;!?"
 
 def corpus(size=1200, seed=20261122):
     rng = random.Random(seed)
-    values = ["", " ", "  lead", "trail  ", "a b c", 'p@ss=w\\rd${HOME}"x"', "${env:SMTP_PASSWORD}", "\\"]
+    values = ["", " ", "  lead", "trail  ", "a b c", 'p@ss=w\\rd${HOME}"x"', "${LIFERAY_SMTP_PASSWORD}", "\\"]
     values += SPECIAL
     while len(values) < size:
         values.append(
@@ -230,12 +234,12 @@ def test_the_raw_file_is_ascii_one_equals_per_line_and_never_holds_an_interpolat
 
 
 def test_literal_dollar_brace_is_not_interpolated_but_an_env_reference_is():
-    text = render_config({"literal": "${env:SMTP_PASSWORD}", "reference": EnvRef("SMTP_PASSWORD")})
-    assert 'reference="${env:SMTP_PASSWORD}"' in text
-    assert 'literal="\\u0024\\u007benv:SMTP_PASSWORD\\u007d"' in text
+    text = render_config({"literal": "${LIFERAY_SMTP_PASSWORD}", "reference": EnvRef("LIFERAY_SMTP_PASSWORD")})
+    assert 'reference="${LIFERAY_SMTP_PASSWORD}"' in text
+    assert 'literal="\\u0024\\u007bLIFERAY_SMTP_PASSWORD\\u007d"' in text
     for felix in (False, True):
         read = read_config(text, felix)
-        assert read["literal"] == "${env:SMTP_PASSWORD}"
+        assert read["literal"] == "${LIFERAY_SMTP_PASSWORD}"
         assert read["reference"] == "from-the-environment"
 
 
@@ -265,7 +269,8 @@ def test_felix_style_escapes_would_be_misread_which_is_why_they_are_not_written(
         (20097, 'L"20097"'),
         (["a", "b c"], '["a","b\\ c"]'),
         ([], "[]"),
-        (EnvRef("SMTP_PASSWORD"), '"${env:SMTP_PASSWORD}"'),
+        (EnvRef("LIFERAY_SMTP_PASSWORD"), '"${LIFERAY_SMTP_PASSWORD}"'),
+        ([EnvRef("LIFERAY_A"), "b"], '["${LIFERAY_A}","b"]'),
     ],
 )
 def test_exact_encodings(value, expected):
@@ -282,7 +287,9 @@ def test_unsupported_values_are_refused(bad):
         encode_value(bad)
 
 
-@pytest.mark.parametrize("name", ["1BAD", "has space", "ünïcode", "", "a$b"])
+@pytest.mark.parametrize(
+    "name", ["1BAD", "has space", "ünïcode", "", "a$b", "SMTP_PASSWORD", "LIFERAY_", "liferay_x", "env:LIFERAY_X"]
+)
 def test_bad_env_names_are_refused(name):
     with pytest.raises(OsgiError):
         EnvRef(name)
@@ -316,4 +323,9 @@ def test_the_modules_reader_flags_what_liferay_would_complain_about():
     assert any("backslash" in p for p in problems)
     assert any(p.startswith("line 4: b") or "b:" in p for p in problems) or "b" not in values
     assert values["c"] == Interpolated((("ref", "env:X"), ("lit", "-${y}")))
+    assert any(p.startswith("line 5: c uses ${env:NAME}") for p in problems)
     assert values["d"] == 5
+    values, problems = parse_config('a="${LIFERAY_X}"\nb=["${LIFERAY_Y}","${env:Z}"]\n')
+    assert values["a"] == Interpolated((("ref", "LIFERAY_X"),))
+    assert len(problems) == 1
+    assert problems[0].startswith("line 2: b uses ${env:NAME}, which Liferay DXP 2025.Q4+ / Portal 2026 reads as")

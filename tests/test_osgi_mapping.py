@@ -143,7 +143,7 @@ def test_secret_looking_javamail_properties_make_the_attribute_secret():
 def test_env_reference_for_a_password():
     attributes, _ = company_configuration(dict(BASE, smtp_password={"env": "LIFERAY_SMTP_PASSWORD"}))
     assert attributes["smtpPassword"] == EnvRef("LIFERAY_SMTP_PASSWORD")
-    assert 'smtpPassword="${env:LIFERAY_SMTP_PASSWORD}"' in render_config(attributes)
+    assert 'smtpPassword="${LIFERAY_SMTP_PASSWORD}"' in render_config(attributes)
 
 
 @pytest.mark.parametrize("password", ["${secretRef:vault:smtp}", "${keyRef:p:i}"])
@@ -200,8 +200,8 @@ def test_java_properties_text_is_sorted_and_one_line_per_key():
 
 
 def test_module_args_split_secrets_and_turn_env_references_into_data():
-    attributes, secrets = company_configuration(dict(BASE, smtp_password={"env": "SMTP_PW"}))
+    attributes, secrets = company_configuration(dict(BASE, smtp_password={"env": "LIFERAY_SMTP_PW"}))
     properties, secret_properties = module_args(attributes, secrets)
-    assert secret_properties == {"smtpPassword": {"env": "SMTP_PW"}}
+    assert secret_properties == {"smtpPassword": {"env": "LIFERAY_SMTP_PW"}}
     assert "smtpPassword" not in properties
     assert properties["outgoingSMTPServer"] == "smtp.example.com"

@@ -13,15 +13,26 @@ description:
     instance, in the typed C(.config) syntax Liferay's file installer reads (DXP 2025.Q4+ / Portal 2026+
     keep their mail settings there, in C(LIFERAY_HOME/osgi/configs)).
   - "Types come from the values: a string is written C(\"...\"), a boolean C(B\"true\"), an integer
-    C(L\"20097\") (Long), a list of strings C([\"a\",\"b\"]). A value C({env: NAME}) is written
-    C(\"${env:NAME}\"): Liferay reads it from its environment at startup, so the secret never lands on disk."
+    C(L\"20097\") (Long), a list of strings C([\"a\",\"b\"]). A value C({env: LIFERAY_NAME}) is written
+    C(\"${LIFERAY_NAME}\"): Liferay reads it from its environment at startup, so the secret never lands on disk.
+    The name must start with C(LIFERAY_): DXP 2025.Q4+ / Portal 2026 substitute C(${NAME}) from the environment
+    only for such names (otherwise from a system property, else with nothing; C(${env:NAME}) reads as empty)."
   - Every other C($), C({), C(}), C(\), C(\"), C(=), space, control and non-ASCII character is escaped, so a
     password containing C(${) is read literally and never interpolated (see module_utils/liferay_osgi.py
     for the evidence behind each escape). The file is pure ASCII.
   - The module owns the whole file. Attributes not given are removed (reported in RV(removed)); the
     one comment line Liferay accepts at the top is the O(header). The file is compared by meaning, not
-    bytes; a file that already means the same is left alone (a different header or layout alone does not
-    rewrite it), otherwise it is rewritten in canonical form (sorted, one C(name=value) per line).
+    bytes, and written in canonical form (sorted, one C(name=value) per line). A file that means the same
+    in another layout (Liferay's own writer uses CRLF and splits arrays over lines) is not drift, but is
+    still normalised - rewritten in canonical form, reported in RV(normalised).
+  - "Drift: when the file carries the role's O(header) (the mark of a file this module wrote; Liferay keeps
+    that comment when it writes the file back) and its values differ from what the module writes, the
+    module returns RV(drift) and the names in RV(drift_attributes) (never values) and warns, naming the
+    file, before it rewrites it. Liferay 2026 writes a System or Instance Settings save back into the
+    C(.config) it came from when it can write that file (C(FileSyncConfigurationListener),
+    portal-file-install-impl); see O(read_only). Judged by content only, without state: a value changed in
+    the inventory since the last run is listed too, and a file Liferay deleted (Reset Default Values
+    deletes it) is simply written again."
   - Runs with the Python standard library only.
 version_added: "1.1.0"
 author:
@@ -41,14 +52,17 @@ options:
         The properties must then name the instance (C(companyWebId) or C(companyId)).
     type: str
   state:
-    description: C(present) writes the file, C(absent) removes it.
+    description:
+      - C(present) writes the file, C(absent) removes it.
+      - When the file is a symlink, C(absent) removes the link only; the file it points to (for example in a
+        configuration repository) is left untouched and is not backed up. A dangling link is removed too.
     type: str
     choices: [present, absent]
     default: present
   properties:
     description:
-      - The configuration's attributes (OSGi calls them properties) and their values - string, boolean, integer,
-        list of strings, or C({env NAME}).
+      - "The configuration's attributes (OSGi calls them properties) and their values - string, boolean, integer,
+        list of strings, or C({env: LIFERAY_NAME})."
     type: dict
     default: {}
   secret_properties:
@@ -70,6 +84,19 @@ options:
     description: Keep a timestamped copy of the file before changing or removing it.
     type: bool
     default: false
+  read_only:
+    description:
+      - Make the file one Liferay can read but not write - owner C(root), group O(group) or else the group of
+        O(configs_dir) (the Liferay user's), mode O(mode) or C(0640), never writable by group or others. A
+        O(owner) other than root, or a mode that lets the group write or not read, is refused; so is a
+        new O(configs_dir) without O(group).
+      - "What Liferay then does: C(ConfigurationFileInstaller) marks a configuration whose file it cannot write
+        C(READ_ONLY) (when it installs the file: at startup or when the file changes); System and Instance
+        Settings show \"this configuration is read-only\" without a Save button (C(edit_configuration.jsp)),
+        OSGi refuses C(update) and C(delete), and C(FileSyncConfigurationListener) writes nothing back.
+        Liferay must not run as root (root can write any file)."
+    type: bool
+    default: false
 extends_documentation_fragment:
   - ansible.builtin.files
 attributes:
@@ -80,10 +107,17 @@ attributes:
 notes:
   - A new file is created with mode C(0640) unless O(mode) is given; the temporary file already has the
     final mode when it is renamed into place.
+  - >-
+    A symlink is followed: the file it points to is rewritten in place and the link stays. Owner, group
+    and mode are those of that file (and O(mode), O(owner), O(group) are applied to it); its backup and the
+    temporary file are made in its directory. A dangling link creates the file it points to when that
+    file's directory exists.
   - Liferay reads a changed file while running, but MailServiceImpl caches mail sessions; restart Liferay
     (or save the settings once in the UI) for a change to take effect.
-  - A value read through C(${env:NAME}) is parsed by Liferay as C(.config) text after substitution, so such a
-    secret must not contain C(\") or C(\\); an unset variable gives an empty value.
+  - Liferay substitutes C(${LIFERAY_NAME}) into the raw line and parses the result as C(.config) text, and
+    substitutes again, so the variable's value must not contain C("), C(\) or C(${). An unset variable gives
+    an empty value; a JVM system property of the same name would win over the variable. See
+    docs/osgi-environment-references.md.
 """
 
 EXAMPLES = r"""
@@ -145,13 +179,31 @@ backup_file:
   description: Name of the backup file, when O(backup=true) and the file changed.
   returned: changed and backup requested
   type: str
+drift:
+  description:
+    - True when the file carries the role's O(header) and its values differ from what the module writes
+      (changed since the module wrote it, by Liferay's write-back of a UI save or by hand); a warning names
+      the file. Always false for O(state=absent) and for a file without the header.
+  returned: always
+  type: bool
+drift_attributes:
+  description: The attributes whose values differ (added, changed or removed), when RV(drift); names only.
+  returned: always
+  type: list
+  elements: str
+normalised:
+  description: The file meant the same but was laid out otherwise, and is rewritten in canonical form.
+  returned: always
+  type: bool
 """
 
+import grp
 import os
+import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
-from ansible.module_utils.liferay_config_files import put_file, read_text, remove_file
+from ansible.module_utils.liferay_config_files import destination, put_file, read_text, remove_file
 from ansible.module_utils.liferay_osgi import (
     OsgiError,
     as_value,
@@ -165,7 +217,10 @@ from ansible.module_utils.liferay_osgi import (
 
 
 def _normalise(value, name, secret):
-    value = as_value(value)
+    try:
+        value = as_value(value)
+    except OsgiError as exc:
+        raise OsgiError("%s: %s" % (name, exc)) from None
     if isinstance(value, float):
         raise OsgiError("%s: floating point values are not supported; write the number as a string" % name)
     if isinstance(value, list):
@@ -176,9 +231,77 @@ def _normalise(value, name, secret):
     return value
 
 
+def written_by_module(text, header):
+    """Whether *text* carries the comment line this module writes for *header* (its mark on the file).
+
+    Liferay keeps the first comment line when it writes a file back (TypedProperties, portal-file-install);
+    with an empty header the module writes no comment, so a file without any comment line counts.
+    """
+    comments = [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+    if not header:
+        return not comments
+    return bool(comments) and comments[0] == render_config({}, header).strip()
+
+
+def drift_warning(path, names, check_mode):
+    return (
+        "%s was changed since the role wrote it: %s differ from what the role writes (a System or Instance "
+        "Settings save that Liferay wrote back into the file, an edit by hand, or a change of your own in the "
+        "inventory). The role %s the file, which reverts them; with mail_session_osgi_config_mode: read_only "
+        "Liferay cannot write it" % (path, ", ".join(names), "would rewrite" if check_mode else "rewrites")
+    )
+
+
+_OCTAL_MODE_RE = re.compile(r"^0?[0-7]{3,4}$")
+
+
+def apply_read_only(module, directory, result):
+    """Owner root, group given or the directory's, mode readable but not writable by the group (read_only).
+
+    ConfigurationFileInstaller (portal-file-install-impl) marks the configuration of a file that Liferay
+    cannot write (File.canWrite) READ_ONLY; FileSyncConfigurationListener then writes nothing back.
+    """
+    params = module.params
+    if params["owner"] not in (None, "", "root", "0"):
+        module.fail_json(
+            msg="read_only: the file belongs to root so that Liferay cannot write it, but owner %s was given"
+            % params["owner"],
+            **result,
+        )
+    params["owner"] = "root"
+    if not params["group"]:
+        if not os.path.isdir(directory):
+            module.fail_json(
+                msg="read_only: give the group Liferay runs with (group): the directory %s does not exist yet, so "
+                "its group cannot be taken" % directory,
+                **result,
+            )
+        gid = os.stat(directory).st_gid
+        try:
+            params["group"] = grp.getgrgid(gid).gr_name
+        except KeyError:
+            params["group"] = str(gid)
+    mode = params["mode"]
+    if mode is None:
+        params["mode"] = "0640"
+        return
+    if isinstance(mode, int):
+        value = mode
+    elif _OCTAL_MODE_RE.match(str(mode)):
+        value = int(str(mode), 8)
+    else:
+        module.fail_json(msg="read_only needs an octal mode such as 0640, not %s" % mode, **result)
+    if value & 0o022 or not value & 0o040:
+        module.fail_json(
+            msg="read_only: mode %s must let the group (Liferay) read and nobody but root write, e.g. 0640" % mode,
+            **result,
+        )
+
+
 def run(module):
     params = module.params
     result = {"changed": False, "added": [], "updated": [], "removed": [], "problems": []}
+    result.update(drift=False, drift_attributes=[], normalised=False)
     try:
         path = os.path.join(params["configs_dir"], config_file_name(params["pid"], params["scope_name"]))
     except OsgiError as exc:
@@ -209,6 +332,8 @@ def run(module):
         module.fail_json(msg=to_native(exc), **result)
 
     directory = params["configs_dir"]
+    if params["read_only"] and params["state"] == "present":
+        apply_read_only(module, directory, result)
     if not os.path.isdir(directory):
         if params["state"] == "absent":
             module.exit_json(**result)
@@ -224,9 +349,14 @@ def run(module):
             module.set_group_if_different(directory, params["group"], False)
         result["changed"] = True
 
-    if os.path.lexists(path) and not os.path.isfile(path):
-        module.fail_json(msg="%s exists but is not a regular file" % path, **result)
-    exists, before_text = read_text(path)
+    if params["state"] == "absent" and os.path.islink(path):
+        # only the link is removed; what it points to is read for the diff when it is a file
+        target = path if os.path.isfile(path) else None
+    else:
+        target = destination(module, path, result)  # a symlink is written through
+        if os.path.lexists(target) and not os.path.isfile(target):
+            module.fail_json(msg="%s exists but is not a regular file" % path, **result)
+    exists, before_text = read_text(target) if target else (False, "")
     current, problems = parse_config(before_text) if exists else ({}, [])
     result["problems"] = problems
 
@@ -248,10 +378,17 @@ def run(module):
         remove_file(module, path, params["backup"], result)
         module.exit_json(**result)
 
+    differing = sorted(set(result["added"]) | set(result["updated"]) | set(result["removed"]))
+    if exists and differing and written_by_module(before_text, params["header"]):
+        result["drift"], result["drift_attributes"] = True, differing
+        module.warn(drift_warning(path, differing, module.check_mode))
+
     same_meaning = exists and not problems and current == wanted
-    content_changed = not same_meaning
+    # the same values in another layout: no drift, but the file is normalised to the canonical text
+    result["normalised"] = same_meaning and before_text != new_text
+    content_changed = not same_meaning or result["normalised"]
     dir_changed = result["changed"]
-    put_file(module, path, exists, content_changed, new_text, params["backup"], result)
+    put_file(module, target, exists, content_changed, new_text, params["backup"], result)
     result["changed"] = result["changed"] or dir_changed
     module.exit_json(**result)
 
@@ -270,6 +407,7 @@ def main():
             ),
             create_dir=dict(type="bool", default=False),
             backup=dict(type="bool", default=False),
+            read_only=dict(type="bool", default=False),
         ),
         add_file_common_args=True,
         supports_check_mode=True,

@@ -21,12 +21,15 @@ Sources (liferay/liferay-portal unless named otherwise):
   into Liferay's secret store (``KeyReferenceUtil.isKeyReference``);
 * ``MailSettingCompanyConfigurationUpgradeProcess``: only values saved in the database
   (Control Panel) are migrated, never portal-ext.properties;
-* the ``.config`` reader, ``com.liferay.portal.file.install``: ``TypedProperties`` splits
+* the ``.config`` reader, ``com.liferay.portal.file.install`` (in
+  ``modules/apps/static/portal-file-install/portal-file-install-api``, see
+  docs/osgi-environment-references.md): ``TypedProperties`` splits
   ``key=value`` lines (key ``[0-9a-zA-Z-_.]+``, a line ending in ``\\`` continues, only
   one leading comment line is accepted: more are logged as errors), runs
-  ``InterpolationUtil.substVars`` on the *raw* value text (``${env:NAME}`` reads an
-  environment variable, ``${name}`` a system property, an unresolved one becomes empty),
-  and only then ``ConfigurationHandler.read`` decodes the typed value (``"..."``,
+  ``InterpolationUtil.substVars`` on the *raw* value text (``${NAME}`` is the system
+  property NAME, else, only when NAME starts with ``LIFERAY_``, the environment variable
+  NAME; anything unresolved, ``${env:NAME}`` included, becomes empty; the result is
+  substituted again), and only then ``ConfigurationHandler.read`` decodes the typed value (``"..."``,
   ``B"true"``, ``L"1"``, ``["a","b"]``; inside quotes ``\\b \\t \\n \\f \\r \\uXXXX`` are
   escapes and any other ``\\X`` is ``X``; the string ends at the first unescaped ``"``);
 * ``ConfigurationFileInstaller._parsePid``: ``<pid>~<name>.config`` is an instance of the
@@ -72,6 +75,10 @@ MASK = "********"
 
 class OsgiError(ValueError):
     """A value or a request that cannot be handled exactly; the message never holds a secret."""
+
+
+class EnvNameError(OsgiError):
+    """An ``{env: NAME}`` whose NAME Liferay would not read from its environment (the message says why)."""
 
 
 # ---------------------------------------------------------------------------
@@ -207,8 +214,18 @@ SECRET_REFERENCE_PREFIXES = ("${secretRef:", "${keyRef:")
 _NAMED_CONTROLS = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
+# InterpolationUtil (DXP 2025.Q4+ / Portal 2026) calls System.getenv only for names with this prefix
+ENV_REFERENCE_PREFIX = "LIFERAY_"
+
+
 class EnvRef:
-    """A ``${env:NAME}`` reference: Liferay reads the value from its environment at startup."""
+    """An environment variable Liferay substitutes into a ``.config`` file: written ``${LIFERAY_NAME}``.
+
+    ``InterpolationUtil.substVars`` resolves ``${NAME}`` as the system property NAME, else,
+    only for names starting with ``LIFERAY_``, the environment variable NAME; everything
+    else (``${env:NAME}``, which older Felix-based readers resolved, included) becomes an
+    empty string. So the name must start with ``LIFERAY_``.
+    """
 
     __slots__ = ("name",)
 
@@ -217,6 +234,15 @@ class EnvRef:
             raise OsgiError(
                 "%r is not an environment variable name: use letters, digits and '_' (not starting with a digit)"
                 % (name,)
+            )
+        if not name.startswith(ENV_REFERENCE_PREFIX) or name == ENV_REFERENCE_PREFIX:
+            rest = name[len(ENV_REFERENCE_PREFIX) :] if name.upper().startswith(ENV_REFERENCE_PREFIX) else name
+            raise EnvNameError(
+                "{env: %s}: Liferay DXP 2025.Q4+ / Portal 2026 reads only environment variables whose names start "
+                "with LIFERAY_ into a .config file (InterpolationUtil: ${NAME} is a system property, else "
+                "System.getenv only for LIFERAY_ names); any other name would give an empty password. Name the "
+                "variable %s%s and set it in Liferay's environment"
+                % (name, ENV_REFERENCE_PREFIX, rest or "MAIL_PASSWORD")
             )
         self.name = name
 
@@ -230,7 +256,7 @@ class EnvRef:
         return "EnvRef(%r)" % self.name
 
     def raw(self):
-        return "${env:%s}" % self.name
+        return "${%s}" % self.name
 
 
 def as_value(value):
@@ -263,7 +289,7 @@ def escape_string(text):
       ``\\uXXXX`` escape is only decoded afterwards by ``ConfigurationHandler``. (Liferay's
       own writer escapes ``{`` and ``}`` for the same reason.) A ``.config`` file written
       by this function therefore never contains a raw ``$``, ``{`` or ``}`` except in a
-      deliberate ``${env:NAME}`` reference;
+      deliberate ``${LIFERAY_NAME}`` reference;
     * ``=``: written ``\\u003d``, so that a line holds exactly one ``=`` (older
       ``TypedProperties`` split lines with the greedy pattern ``(.+)=(.+)``);
     * space: written ``\\ `` as Felix's writer does (its reader stops at a raw space);
@@ -296,7 +322,7 @@ def escape_string(text):
 def encode_value(value):
     """The typed ``.config`` text for *value*.
 
-    ``str`` -> ``"..."`` (String), :class:`EnvRef` -> ``"${env:NAME}"``, ``bool`` ->
+    ``str`` -> ``"..."`` (String), :class:`EnvRef` -> ``"${LIFERAY_NAME}"``, ``bool`` ->
     ``B"true"``, ``int`` -> ``L"..."`` (Long), a list of strings -> ``["a","b"]``
     (String[], no spaces). Raises OsgiError for anything else.
     """
@@ -556,6 +582,15 @@ def parse_config(text):
             attributes[name] = parse_value(raw)
         except (OsgiError, ValueError) as exc:
             problems.append("line %d: %s: %s" % (number, name, exc))
+            continue
+        value = attributes[name]
+        items = value if isinstance(value, list) else [value]
+        refs = [text for item in items if isinstance(item, Interpolated) for kind, text in item if kind == "ref"]
+        if any(ref.startswith("env:") for ref in refs):
+            problems.append(
+                "line %d: %s uses ${env:NAME}, which Liferay DXP 2025.Q4+ / Portal 2026 reads as an empty value "
+                "(only ${LIFERAY_NAME} comes from the environment)" % (number, name)
+            )
     if pending:
         problems.append("the file ends inside a continued line")
     if comments > 1:
@@ -566,7 +601,7 @@ def parse_config(text):
 def comparable(value):
     """The form parse_config returns for a value given to encode_value (for comparison)."""
     if isinstance(value, EnvRef):
-        return Interpolated((("ref", "env:" + value.name),))
+        return Interpolated((("ref", value.name),))
     if isinstance(value, (list, tuple)):
         return [comparable(item) for item in value]
     return value
@@ -1115,6 +1150,9 @@ def _check_env_ref(findings, name, value, label=None):
     try:
         if not isinstance(as_value(value), EnvRef):
             raise OsgiError("not an {env: NAME} reference")
+    except EnvNameError as exc:
+        findings.errors.append("%s: %s" % (label or "mail_session_" + name, exc))
+        return False
     except OsgiError as exc:
         findings.errors.append(
             "%s: %s; give the password as a string, or as {env: NAME} to read it from Liferay's environment"
@@ -1136,6 +1174,15 @@ def _check_optional(findings, settings, name, kind):
             findings.error(name, "%r is not a whole number >= 0 (0 sends to every recipient at once)" % (value,))
     elif kind == "address" and not (isinstance(value, str) and _ADDRESS_RE.match(value)):
         findings.error(name, "%r is not an email address (expected name@domain)" % (value,))
+    elif kind == "address_list":
+        pieces = value.split(",") if isinstance(value, str) else [value]
+        bad = [piece for piece in pieces if not (isinstance(piece, str) and _ADDRESS_RE.match(piece))]
+        if bad:
+            findings.error(
+                name,
+                "%r is not an email address or a list of them separated by ',' without spaces "
+                "(expected name@domain or a@example.com,b@example.com)" % (value,),
+            )
     elif kind == "addresses":
         if not isinstance(value, list):
             findings.error(name, "must be a list of email addresses (an empty list blocks nothing)")
@@ -1298,7 +1345,9 @@ def validate_settings(settings, findings=None, allow_unusual_ports=False):
     _check_optional(findings, settings, "pop_server_notifications", "bool")
     _check_optional(findings, settings, "throws_exception_on_failure", "bool")
     _check_optional(findings, settings, "batch_size", "count")
-    _check_optional(findings, settings, "audit_trail", "address")
+    # mail.audit.trail / auditTrail is a comma-separated list of addresses (MailEngine and the
+    # 2026 MailServiceImpl split it on ',')
+    _check_optional(findings, settings, "audit_trail", "address_list")
     if settings.get("send_blacklist") is not None:
         _check_optional(findings, settings, "send_blacklist", "addresses")
     _check_instances(findings, settings, allow_unusual_ports)
@@ -1338,7 +1387,7 @@ def validate_for_generation(settings, generation, findings=None, detected=None):
             if not is_literal(settings.get(name)) and method == "builtin":
                 findings.error(
                     name,
-                    "{env: NAME} is written as a ${env:NAME} reference into OSGi .config files, which %s does not "
+                    "{env: NAME} is written as a ${LIFERAY_NAME} reference into OSGi .config files, which %s does not "
                     "read for its mail settings; give the password from Vault (or fix mail_session_liferay_version)"
                     % where,
                 )
