@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import grp
 import json
 import os
+import shutil
 import stat
+import subprocess
+import tempfile
 from pathlib import Path
 
 import liferay_osgi_config
 import pytest
 from ansible.module_utils import basic
-from ansible.module_utils.liferay_osgi import COMPANY_PID, SYSTEM_PID, parse_config
+from ansible.module_utils.liferay_osgi import COMPANY_PID, SYSTEM_PID, parse_config, render_config
 from ansible_run import ansible_module
 from osgi_testlib import module_runner
 
 SECRET = 'Sm7p-${env:X}"pa ss=w\\rd-Zoë'
 SECRET_MARK = "Sm7p-"
+HEADER = "Managed by Ansible (mail_session role): change the inventory, not this file"
 
 
 @pytest.fixture
@@ -92,21 +97,119 @@ def test_file_shape_one_header_comment_sorted_canonical(run_module, configs):
     assert 'outgoingSMTPPort="587"' in lines
 
 
-def test_same_meaning_in_another_layout_is_left_alone(run_module, configs):
+def test_same_meaning_in_another_layout_is_no_drift_but_normalised(run_module, configs):
     path = path_of(configs)
     path.write_text(
         '# hand written\noutgoingSMTPServer = "smtp.example.com"\nenableStartTLS=B"true"\n', encoding="ascii"
     )
-    before = snapshot(path)
+    properties = {"outgoingSMTPServer": "smtp.example.com", "enableStartTLS": True}
 
-    result = run_module(
-        configs_dir=str(configs),
-        pid=COMPANY_PID,
-        properties={"outgoingSMTPServer": "smtp.example.com", "enableStartTLS": True},
+    result = run_module(configs_dir=str(configs), pid=COMPANY_PID, properties=properties)
+
+    assert result["changed"] is True
+    assert (result["drift"], result["drift_attributes"], result["normalised"]) == (False, [], True)
+    assert (result["added"], result["updated"], result["removed"]) == ([], [], [])
+    assert result["warnings"] == []
+    assert path.read_text(encoding="ascii") == render_config(properties, HEADER)
+    state = snapshot(path)
+    again = run_module(configs_dir=str(configs), pid=COMPANY_PID, properties=properties)
+    assert (again["changed"], again["normalised"]) == (False, False)
+    assert snapshot(path) == state
+
+
+# --------------------------------------------------------------------------
+# Drift: Liferay 2026 writes a System/Instance Settings save back into the .config it came from
+# (FileSyncConfigurationListener, portal-file-install-impl) with its TypedProperties, which keeps the
+# comment line and the lines of unchanged values and writes changed ones as key=value
+# (TypedPropertiesTest, portal-file-install-api).
+# --------------------------------------------------------------------------
+
+
+def liferay_write_back(path, changed, added=()):
+    """*path* as Liferay's write-back leaves it: *changed* {name: raw value} replaced in place, *added* appended."""
+    lines = []
+    for line in path.read_text(encoding="ascii").splitlines():
+        name = line.split("=", 1)[0]
+        lines.append("%s=%s" % (name, changed[name]) if name in changed else line)
+    lines += ["%s=%s" % item for item in added]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("ascii"))
+
+
+def test_a_value_liferay_wrote_back_is_drift_named_and_warned_before_the_rewrite(run_module, configs):
+    run_module(**company_args(configs))
+    path = path_of(configs)
+    liferay_write_back(
+        path,
+        {"outgoingSMTPServer": '"ui.example.com"', "smtpPassword": '"UiTyped-S3cret"'},
+        added=[("storeProtocol", '"pop3"')],  # the form saves every field
     )
 
-    assert result["changed"] is False
+    result = run_module(**company_args(configs))
+
+    assert result["drift"] is True
+    assert result["drift_attributes"] == ["outgoingSMTPServer", "smtpPassword", "storeProtocol"]
+    assert len(result["warnings"]) == 1
+    warning = result["warnings"][0]
+    assert warning.startswith("%s was changed since the role wrote it" % path)
+    assert "outgoingSMTPServer, smtpPassword, storeProtocol differ" in warning
+    assert "The role rewrites the file" in warning
+    assert "ui.example.com" not in warning  # names, never values
+    assert "UiTyped" not in result["_printed"]
+    assert_hidden(result["_printed"])
+    values, problems = parse_config(path.read_text(encoding="ascii"))
+    assert problems == [] and values["outgoingSMTPServer"] == "smtp.example.com" and "storeProtocol" not in values
+
+    again = run_module(**company_args(configs))
+    assert (again["changed"], again["drift"], again["warnings"]) == (False, False, [])
+
+
+def test_liferays_layout_of_the_same_values_is_no_drift_but_normalised(run_module, configs):
+    properties = {"batchSize": "10", "sendBlacklist": ["noreply@example.com", "test@example.com"]}
+    args = {"configs_dir": str(configs), "pid": SYSTEM_PID, "properties": properties}
+    run_module(**args)
+    path = configs / (SYSTEM_PID + ".config")
+    # TypedProperties writes an array it is given over several lines (TypedPropertiesTest.testOverwriteArray)
+    liferay_write_back(path, {"sendBlacklist": '[\\\r\n  "noreply@example.com",\\\r\n  "test@example.com"\\\r\n]'})
+    assert parse_config(path.read_text(encoding="ascii")) == (properties, [])  # the same values
+
+    result = run_module(**args)
+
+    assert (result["changed"], result["drift"], result["normalised"]) == (True, False, True)
+    assert result["warnings"] == []
+    assert path.read_bytes() == render_config(properties, HEADER).encode("ascii")
+
+
+def test_drift_in_check_mode_is_reported_and_nothing_is_written(run_module, configs):
+    run_module(**company_args(configs))
+    path = path_of(configs)
+    liferay_write_back(path, {"outgoingSMTPServer": '"ui.example.com"'})
+    before = snapshot(path)
+
+    result = run_module(check_mode=True, **company_args(configs))
+
+    assert (result["changed"], result["drift"], result["drift_attributes"]) == (True, True, ["outgoingSMTPServer"])
+    assert "The role would rewrite the file" in result["warnings"][0]
     assert snapshot(path) == before
+
+
+def test_a_file_without_the_roles_header_is_taken_over_without_drift(run_module, configs):
+    path = path_of(configs)
+    path.write_text('# written by hand\noutgoingSMTPServer="old.example.com"\n', encoding="ascii")
+
+    result = run_module(configs_dir=str(configs), pid=COMPANY_PID, properties={"outgoingSMTPServer": "new.example.com"})
+
+    assert (result["changed"], result["updated"]) == (True, ["outgoingSMTPServer"])
+    assert (result["drift"], result["warnings"]) == (False, [])
+
+
+def test_drift_is_judged_by_content_not_by_time(run_module, configs):
+    run_module(**company_args(configs))
+    path = path_of(configs)
+    os.utime(path, (1, 1))  # touched, same content: nothing to report
+    assert run_module(**company_args(configs))["drift"] is False
+    liferay_write_back(path, {"transportProtocol": '"smtps"'})
+    os.utime(path, (1, 1))  # changed, old time: drift all the same
+    assert run_module(**company_args(configs))["drift_attributes"] == ["transportProtocol"]
 
 
 def test_unmanaged_attributes_are_removed_and_reported(run_module, configs):
@@ -161,10 +264,10 @@ def test_diff_masks_secrets_before_and_after(run_module, configs):
 def test_env_reference_is_written_raw_and_recognised_on_the_next_run(run_module, configs):
     args = company_args(configs, secret_properties={"smtpPassword": {"env": "LIFERAY_SMTP_PASSWORD"}})
     run_module(**args)
-    assert 'smtpPassword="${env:LIFERAY_SMTP_PASSWORD}"' in path_of(configs).read_text()
+    assert 'smtpPassword="${LIFERAY_SMTP_PASSWORD}"' in path_of(configs).read_text()
     assert run_module(**args)["changed"] is False
     # a literal password that looks like the reference is something else
-    literal = company_args(configs, secret_properties={"smtpPassword": "${env:LIFERAY_SMTP_PASSWORD}"})
+    literal = company_args(configs, secret_properties={"smtpPassword": "${LIFERAY_SMTP_PASSWORD}"})
     result = run_module(**literal)
     assert result["changed"] is True
     assert result["updated"] == ["smtpPassword"]
@@ -270,9 +373,10 @@ def test_missing_directory_fails_unless_create_dir(run_module, tmp_path):
         {"properties": {"a": 1.5}},
         {"properties": {"a": "x"}, "secret_properties": {"a": SECRET}},
         {"secret_properties": {"smtpPassword": {"env": "not valid"}}},
+        {"secret_properties": {"smtpPassword": {"env": "SMTP_PASSWORD"}}},
         {"secret_properties": {"smtpPassword": {"vault": "x"}}},
     ],
-    ids=["bad-name", "float", "both", "bad-env-name", "unknown-structure"],
+    ids=["bad-name", "float", "both", "bad-env-name", "env-name-without-LIFERAY_", "unknown-structure"],
 )
 def test_refusals_write_nothing_and_never_show_a_secret(run_module, configs, monkeypatch, args):
     monkeypatch.setattr(basic, "remove_values", lambda value, no_log_strings: value)
@@ -293,3 +397,125 @@ def test_ansible_cli_with_diff_and_vvv_never_shows_a_secret(tmp_path, configs):
     assert 'outgoingSMTPServer="smtp.example.com"' in output
     assert_hidden(output)
     assert parse_config(path_of(configs).read_text())[0]["smtpPassword"] == SECRET
+
+
+# --------------------------------------------------------------------------
+# read_only: a file Liferay reads but cannot write (ConfigurationFileInstaller then marks its
+# configuration READ_ONLY and FileSyncConfigurationListener writes nothing back, both after
+# File.canWrite(); portal-file-install-impl)
+# --------------------------------------------------------------------------
+
+LIFERAY_USER = "nobody"  # stands for the user Liferay runs as: not root, in group nogroup
+LIFERAY_GROUP = "nogroup"
+
+FILE_ACCESS_JAVA = """
+import java.io.File;
+
+public class FileAccess {
+    public static void main(String[] args) {
+        File file = new File(args[0]);
+        System.out.println(file.canRead() + " " + file.canWrite());
+    }
+}
+"""
+
+
+@pytest.fixture
+def liferay_configs():
+    """An osgi/configs directory that belongs to the Liferay user (nobody:nogroup, 0750), reachable by it."""
+    if os.geteuid() != 0:
+        pytest.fail("the read_only tests set the owner root and switch to the Liferay user: run them as root")
+    base = tempfile.mkdtemp(prefix="mail-session-ro-")
+    try:
+        os.chmod(base, 0o755)  # noqa: S103 (the Liferay user must reach its directory)
+        directory = Path(base) / "osgi" / "configs"
+        directory.mkdir(parents=True)
+        os.chmod(directory.parent, 0o755)  # noqa: S103
+        shutil.chown(directory, LIFERAY_USER, LIFERAY_GROUP)
+        os.chmod(directory, 0o750)  # noqa: S103 (Liferay's own directory: its group reads)
+        yield directory
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def as_liferay(liferay_configs, path):
+    """(canRead, canWrite) of *path* for the Liferay user, by java.io.File as Liferay's file installer asks."""
+    classes = liferay_configs.parent.parent / "java"
+    if not (classes / "FileAccess.class").exists():
+        classes.mkdir(exist_ok=True)
+        (classes / "FileAccess.java").write_text(FILE_ACCESS_JAVA, encoding="ascii")
+        subprocess.run(["javac", "-d", str(classes), str(classes / "FileAccess.java")], check=True)
+        os.chmod(classes, 0o755)  # noqa: S103
+    proc = subprocess.run(
+        ["runuser", "-u", LIFERAY_USER, "--", "java", "-cp", str(classes), "FileAccess", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    readable, writable = proc.stdout.split()
+    return readable == "true", writable == "true"
+
+
+def owner_group_mode(path):
+    info = path.stat()
+    return Path(path).owner(), grp.getgrgid(info.st_gid).gr_name, stat.S_IMODE(info.st_mode)
+
+
+def test_read_only_file_is_roots_readable_by_liferays_group_and_not_writable(run_module, liferay_configs):
+    result = run_module(read_only=True, **company_args(liferay_configs))
+
+    path = path_of(liferay_configs)
+    assert result["changed"] is True
+    assert owner_group_mode(path) == ("root", LIFERAY_GROUP, 0o640)  # the group is the directory's
+    assert as_liferay(liferay_configs, path) == (True, False)
+    assert run_module(read_only=True, **company_args(liferay_configs))["changed"] is False
+
+
+def test_writable_mode_leaves_the_file_to_liferay(run_module, liferay_configs):
+    result = run_module(owner=LIFERAY_USER, group=LIFERAY_GROUP, **company_args(liferay_configs))
+
+    path = path_of(liferay_configs)
+    assert result["changed"] is True
+    assert owner_group_mode(path) == (LIFERAY_USER, LIFERAY_GROUP, 0o640)
+    assert as_liferay(liferay_configs, path) == (True, True)
+
+
+def test_read_only_takes_over_a_file_liferay_could_write(run_module, liferay_configs):
+    run_module(owner=LIFERAY_USER, group=LIFERAY_GROUP, mode="0660", **company_args(liferay_configs))
+    path = path_of(liferay_configs)
+    assert as_liferay(liferay_configs, path) == (True, True)
+
+    result = run_module(read_only=True, group=LIFERAY_GROUP, **company_args(liferay_configs))
+
+    assert result["changed"] is True  # the same content: owner and mode only
+    assert (result["drift"], result["normalised"]) == (False, False)
+    assert owner_group_mode(path) == ("root", LIFERAY_GROUP, 0o640)
+    assert as_liferay(liferay_configs, path) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"owner": LIFERAY_USER}, "belongs to root"),
+        ({"mode": "0660"}, "must let the group (Liferay) read and nobody but root write"),
+        ({"mode": "0600"}, "must let the group (Liferay) read"),
+        ({"mode": "u=rw,g=r"}, "needs an octal mode"),
+    ],
+    ids=["liferay-owner", "group-writable", "group-cannot-read", "symbolic-mode"],
+)
+def test_read_only_refusals_write_nothing(run_module, liferay_configs, extra, message):
+    result = run_module(read_only=True, **company_args(liferay_configs, **extra))
+    assert result["failed"] is True
+    assert message in result["msg"]
+    assert not path_of(liferay_configs).exists()
+
+
+def test_read_only_new_directory_needs_a_group(run_module, liferay_configs):
+    mount = liferay_configs.parent / "mount"
+    result = run_module(read_only=True, create_dir=True, **company_args(mount))
+    assert result["failed"] is True
+    assert "give the group Liferay runs with" in result["msg"]
+    created = run_module(read_only=True, create_dir=True, group=LIFERAY_GROUP, **company_args(mount))
+    assert created["changed"] is True
+    assert owner_group_mode(mount) == ("root", LIFERAY_GROUP, 0o750)
+    assert owner_group_mode(path_of(mount)) == ("root", LIFERAY_GROUP, 0o640)

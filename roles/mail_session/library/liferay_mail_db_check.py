@@ -15,14 +15,23 @@ description:
     C(mail.session.mail=true) and every C(mail.session.mail.*) value in the portal preferences of the
     system (owner 0) or of one instance (owner = companyId, owner type 1 = C(PortletKeys.PREFS_OWNER_TYPE_COMPANY)).
     C(MailServiceImpl) then resolves each key as instance preference, then system preference, then portal
-    property, so these values silently beat C(portal-ext.properties). The same holds for the sender
-    (C(admin.email.from.*)) saved in Instance Settings."
+    property, so these values silently beat C(portal-ext.properties)."
+  - "The sender (C(admin.email.from.name), C(admin.email.from.address)) is read per instance, in every
+    generation: C(PrefsPropsUtil.getString(companyId, key)) (portal-impl C(PrefsPropsImpl)) takes that
+    instance's preferences (owner = companyId), then the portal property, never the system's (owner 0).
+    A sender saved for an instance is reported as active; one stored for owner 0 as not used."
   - "Both table layouts are read: up to 7.3 the preferences are an XML document in
     C(PortalPreferences.preferences); from 7.4 on they are rows of C(PortalPreferenceValue)
     (C(key_), C(smallValue)/C(largeValue))."
-  - "DXP 2025.Q4+ / Portal 2026+: mail settings saved from System or Instance Settings live in
-    C(Configuration_) as C(MailSettingCompanyConfiguration) entries without a C(felix.fileinstall.filename),
-    that is not from a C(.config) file; an instance-scoped one beats the role's file for that instance."
+  - "DXP 2025.Q4+ / Portal 2026+: OSGi configurations live in C(Configuration_): C(configurationId) is the
+    PID, C(PID~name) or C(PID.<generated id>) for a factory instance, C(PID.factory) for Felix's list of
+    those; C(dictionary) holds the Felix C(.config) text. Read first: the system-scope
+    C(MailSettingSystemConfiguration) row. A non-empty C(jndiName) there is what Liferay uses for every
+    instance: C(MailServiceImpl.getSession) (mail-messaging-impl) looks it up before it reads any instance's
+    settings. Saved in System Settings (no C(felix.fileinstall.filename)) it is reported as active; taken
+    from a C(.config) file, as information."
+  - "Then the C(MailSettingCompanyConfiguration) entries without a C(felix.fileinstall.filename), that is
+    not from a C(.config) file; an instance-scoped one beats the role's file for that instance."
   - Uses the C(psql) or C(mysql)/C(mariadb) command-line client on the target (the Python standard library
     has no database drivers). The password travels in the client's environment (C(PGPASSWORD), C(MYSQL_PWD)),
     never on the command line. Passwords found in the database are masked in every output.
@@ -114,6 +123,13 @@ overrides:
     active: {description: True when the values are in use and beat the files., type: bool}
     keys: {description: The stored keys and values, passwords masked., type: dict}
     message: {description: What overrides what, for a person., type: str}
+jndi_name:
+  description:
+    - The C(jndiName) of the system-scope C(MailSettingSystemConfiguration) in C(Configuration_), which
+      C(MailServiceImpl) uses for every instance; empty when none is set or the table is not there.
+  returned: always
+  type: str
+  sample: mail/MailSession
 tables:
   description: The Liferay tables found.
   returned: always
@@ -127,7 +143,7 @@ import shutil
 import xml.etree.ElementTree as ElementTree
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.liferay_osgi import COMPANY_PID, MASK, Interpolated, parse_config
+from ansible.module_utils.liferay_osgi import COMPANY_PID, MASK, SYSTEM_PID, Interpolated, parse_config
 
 from ansible.module_utils.liferay_mail import SECRET_KEY
 
@@ -136,6 +152,9 @@ SYSTEM_COMPANY_ID = 0  # CompanyConstants.SYSTEM
 SENDER_KEYS = ("admin.email.from.name", "admin.email.from.address")
 OTHER_KEYS = ("pop.server.notifications.enabled", *SENDER_KEYS)
 FILE_INSTALL_KEY = "felix.fileinstall.filename"
+# Felix ConfigAdmin keeps the list of a factory's configurations under "<factoryPid>.factory"
+# (factory.pid, factory.pidList), the rows ConfigurationPersistenceManager tells apart by pid.endsWith("factory")
+FACTORY_LIST_SUFFIX = ".factory"
 
 
 class Dialect:
@@ -173,7 +192,7 @@ _COMPANIES_SQL = "select companyId, {web_id} from Company"
 # 2025.Q4+: OSGi configurations persisted by Liferay's configuration admin
 _CONFIGURATIONS_SQL = (
     "select {pid}, {dictionary} from Configuration_ where configurationId like "
-    "'com.liferay.mail.settings.configuration.%'"
+    "'com.liferay.mail.settings.configuration.%' order by configurationId"
 )
 
 
@@ -269,13 +288,17 @@ def describe_owner(company_id, web_ids):
     return "company %d%s" % (company_id, " (%s)" % web_id if web_id else "")
 
 
-def legacy_findings(owners, web_ids):
-    """Findings for PortalPreferences rows: {owner id: {key: value}}."""
+def legacy_findings(owners, web_ids, sender_only=False):
+    """Findings for PortalPreferences rows: {owner id: {key: value}}.
+
+    *sender_only* (DXP 2025.Q4+): only admin.email.from.*, which stays a portal preference there; the
+    mail.session.* preferences were moved into Configuration_ by the upgrade and are ignored.
+    """
     findings = []
     system_on = _is_true(owners.get(SYSTEM_COMPANY_ID, {}).get("mail.session.mail", ""))
     for company_id in sorted(owners):
         keys = owners[company_id]
-        mail = {k: v for k, v in keys.items() if k.startswith("mail.session.")}
+        mail = {} if sender_only else {k: v for k, v in keys.items() if k.startswith("mail.session.")}
         sender = {k: v for k, v in keys.items() if k in SENDER_KEYS}
         who = describe_owner(company_id, web_ids)
         scope = "system" if company_id == SYSTEM_COMPANY_ID else "company"
@@ -297,13 +320,27 @@ def legacy_findings(owners, web_ids):
                 )
             findings.append(_finding(scope, company_id, web_ids, "PortalPreferences", active, mail, message))
         if sender:
-            shown = ", ".join("%s=%s" % (k, v) for k, v in sorted(sender.items()))
-            message = (
-                "%s has the sender %s saved in Instance Settings: it beats admin.email.from.* in "
-                "portal-ext.properties" % (who, shown)
-            )
-            findings.append(_finding(scope, company_id, web_ids, "PortalPreferences", True, sender, message))
+            findings.append(_sender_finding(scope, company_id, web_ids, who, sender))
     return findings
+
+
+def _sender_finding(scope, company_id, web_ids, who, sender):
+    """The sender is read per instance: PrefsPropsUtil.getString(companyId, key) (PrefsPropsImpl) looks at
+    that instance's preferences (owner = companyId, owner type 1), then at the portal property; the
+    system's preferences (owner 0) are not on that path."""
+    shown = ", ".join("%s=%s" % (k, v) for k, v in sorted(sender.items()))
+    if scope == "company":
+        message = (
+            "%s has the sender %s saved in Instance Settings: it beats admin.email.from.* in "
+            "portal-ext.properties for that instance" % (who, shown)
+        )
+        return _finding(scope, company_id, web_ids, "PortalPreferences", True, sender, message)
+    message = (
+        "the system's portal preferences (owner 0) hold the sender %s, which no instance uses: Liferay reads "
+        "admin.email.from.* per instance (PrefsPropsUtil.getString(companyId, key): that instance's "
+        "preferences, then portal-ext.properties)" % shown
+    )
+    return _finding(scope, company_id, web_ids, "PortalPreferences", False, sender, message)
 
 
 def _finding(scope, company_id, web_ids, source, active, keys, message):
@@ -326,20 +363,67 @@ def _plain(value):
     return str(value)
 
 
-def osgi_findings(rows, web_ids):
-    """Findings for Configuration_ rows [(configurationId, dictionary text)] saved outside .config files."""
+# what ConfigAdmin, the file installer and the settings UI add to a dictionary: not mail settings
+_BOOKKEEPING_PREFIXES = ("service.", "felix.", "component.", "_felix_.")
+_BOOKKEEPING_KEYS = ("companyId", "companyWebId", "configuration.cleaner.ignore")
+
+
+def _settings(attributes):
+    return {
+        k: _plain(v)
+        for k, v in attributes.items()
+        if not k.startswith(_BOOKKEEPING_PREFIXES) and k not in _BOOKKEEPING_KEYS
+    }
+
+
+def jndi_finding(rows):
+    """(finding or None, jndiName) for the system-scope MailSettingSystemConfiguration row.
+
+    MailServiceImpl (mail-messaging-impl) is the component of that PID: getSession(companyId) returns
+    the session looked up under jndiName, when it is set, before it reads any instance's
+    MailSettingCompanyConfiguration. The row's configurationId is the PID itself (not a factory).
+    """
+    for configuration_id, dictionary in rows:
+        if configuration_id != SYSTEM_PID:
+            continue
+        attributes, _problems = parse_config(dictionary)
+        jndi_name = _plain(attributes.get("jndiName", "")).strip()
+        if not jndi_name:
+            return None, ""
+        source_file = attributes.get(FILE_INSTALL_KEY)
+        if source_file:
+            message = (
+                "Liferay takes the mail session of every instance from JNDI (%s) as set in %s "
+                "(MailSettingSystemConfiguration.jndiName): MailServiceImpl looks it up before any instance's "
+                "settings" % (jndi_name, _plain(source_file))
+            )
+            active = False
+        else:
+            message = (
+                "the system has jndiName=%s saved in System Settings > Email (MailSettingSystemConfiguration): "
+                "MailServiceImpl looks this JNDI session up first, for every instance, so neither the role's "
+                "MailSettingCompanyConfiguration files nor any instance's settings are used for sending while "
+                "the lookup works" % jndi_name
+            )
+            active = True
+        finding = _finding("system", SYSTEM_COMPANY_ID, {}, "Configuration_", active, {"jndiName": jndi_name}, message)
+        return finding, jndi_name
+    return None, ""
+
+
+def osgi_findings(rows, web_ids, jndi_name=""):
+    """Findings for Configuration_ rows [(configurationId, dictionary text)] saved outside .config files.
+
+    *jndi_name* (from jndi_finding) is named in the messages: it wins over these values for sending.
+    """
     findings = []
     for configuration_id, dictionary in rows:
-        if not configuration_id.startswith(COMPANY_PID):
+        if not configuration_id.startswith(COMPANY_PID) or configuration_id.endswith(FACTORY_LIST_SUFFIX):
             continue
         attributes, _problems = parse_config(dictionary)
         if FILE_INSTALL_KEY in attributes:
             continue  # comes from a .config file: the files are in charge
-        values = {
-            k: _plain(v)
-            for k, v in attributes.items()
-            if not k.startswith(("service.", "felix.", "component.")) and k not in ("companyId", "companyWebId")
-        }
+        values = _settings(attributes)
         company_id = attributes.get("companyId")
         web_id = attributes.get("companyWebId")
         if isinstance(company_id, int) and company_id:
@@ -363,6 +447,11 @@ def osgi_findings(rows, web_ids):
                 "them when it is written" % (who, shown, COMPANY_PID)
             )
             active = False
+        if jndi_name:
+            message += (
+                "; for sending, the JNDI session %s set in MailSettingSystemConfiguration wins (these values "
+                "serve the POP settings, and sending only if that lookup fails)" % jndi_name
+            )
         finding = _finding(scope, company_id or 0, web_ids, "Configuration_", active, values, message)
         if web_id and not finding["web_id"]:
             finding["web_id"] = str(web_id)
@@ -391,6 +480,7 @@ class Database:
                 ),
                 overrides=[],
                 tables=[],
+                jndi_name="",
             )
         return [line.split("\t") for line in out.splitlines() if line.strip()]
 
@@ -405,21 +495,32 @@ def run(module):
             if engine == "postgresql"
             else "mariadb or mysql (Debian: mariadb-client)"
         )
-        module.fail_json(msg="the database client %s is not installed on this host" % wanted, overrides=[], tables=[])
+        module.fail_json(
+            msg="the database client %s is not installed on this host" % wanted, overrides=[], tables=[], jndi_name=""
+        )
     database = Database(module, engine, client)
     sql = queries(Dialect(engine))
 
     columns = {}
     for table, column in database.rows(sql["columns"]):
         columns.setdefault(table, set()).add(column)
-    result = {"changed": False, "overrides": [], "tables": sorted(columns)}
+    result = {"changed": False, "overrides": [], "tables": sorted(columns), "jndi_name": ""}
 
     web_ids = {}
     if "company" in columns:
         for company_id, web_id in database.rows(sql["companies"]):
             web_ids[int(company_id)] = unhex(web_id)
 
-    if params["generation"] in ("legacy", "any") and "portalpreferences" in columns:
+    # 2025.Q4+ first: a jndiName saved at system scope decides for every instance
+    if params["generation"] in ("osgi", "any") and "configuration_" in columns:
+        rows = [(unhex(a), unhex(b)) for a, b in database.rows(sql["configurations"])]
+        finding, result["jndi_name"] = jndi_finding(rows)
+        if finding:
+            result["overrides"].append(finding)
+        result["overrides"].extend(osgi_findings(rows, web_ids, result["jndi_name"]))
+
+    # the sender stays a portal preference in every generation; mail.session.* only up to 2025.Q3
+    if "portalpreferences" in columns:
         owners = {}
         if "portalpreferencevalue" in columns:
             for owner_id, key, _index, value in database.rows(sql["values"]):
@@ -432,11 +533,7 @@ def run(module):
                 prefs = preferences_from_xml(unhex(document))
                 wanted = {k: v for k, v in prefs.items() if k.startswith("mail.session.") or k in OTHER_KEYS}
                 owners.setdefault(int(owner_id), {}).update(wanted)
-        result["overrides"].extend(legacy_findings(owners, web_ids))
-
-    if params["generation"] in ("osgi", "any") and "configuration_" in columns:
-        rows = [(unhex(a), unhex(b)) for a, b in database.rows(sql["configurations"])]
-        result["overrides"].extend(osgi_findings(rows, web_ids))
+        result["overrides"].extend(legacy_findings(owners, web_ids, sender_only=params["generation"] == "osgi"))
 
     active = [finding for finding in result["overrides"] if finding["active"]]
     if active and params["fail_on_override"]:
