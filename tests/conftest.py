@@ -60,6 +60,37 @@ def commons_configuration(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def liferay_chain(tmp_path_factory):
+    """Callable: LIFERAY_HOME -> {key: value} as Liferay aggregates its properties files
+    (tests/java/LiferayChainReader.java, on the real Commons Configuration 1.10)."""
+    missing = [jar for jar in JAVA_CLASSPATH if not os.path.exists(jar)]
+    if missing or not shutil.which("javac"):
+        pytest.fail("the real Commons Configuration 1.10 parser is required (make test installs it)")
+    out = tmp_path_factory.mktemp("java-chain")
+    classpath = ":".join(JAVA_CLASSPATH)
+    subprocess.run(
+        ["javac", "-d", str(out), "-cp", classpath, str(ROOT / "tests" / "java" / "LiferayChainReader.java")],
+        check=True,
+    )
+
+    def read(*homes):
+        """One home -> {key: value}; several -> a list of those, read in one JVM."""
+        proc = subprocess.run(
+            ["java", "-cp", "%s:%s" % (out, classpath), "LiferayChainReader", *map(str, homes)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results = [{} for _ in homes]
+        for line in proc.stdout.splitlines():
+            index, key, value = line.split("\t")
+            results[int(index)][base64.b64decode(key).decode("utf-8")] = base64.b64decode(value).decode("utf-8")
+        return results[0] if len(homes) == 1 else results
+
+    return read
+
+
+@pytest.fixture(scope="session")
 def mail_server():
     """The real Postfix + Dovecot (tests/mailserver.py) on loopback, started once for the session."""
     from mailserver import MailServer, MailServerError

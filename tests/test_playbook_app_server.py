@@ -210,9 +210,8 @@ def real_servers(server):
         "mail_session_smtp_port": server.ports["submission"],
         "mail_session_smtp_user": MailServer.USER,
         "mail_session_smtp_password": MailServer.PASSWORD,
-        "mail_session_store_protocol": "imap",
         "mail_session_pop_host": "localhost",
-        "mail_session_pop_port": server.ports["imaps"],
+        "mail_session_pop_port": server.ports["pop3s"],
         "mail_session_pop_user": MailServer.USER,
         "mail_session_pop_password": MailServer.PASSWORD,
         "mail_session_javamail_properties": {},
@@ -228,7 +227,7 @@ def test_verify_reads_the_servers_from_standalone_xml_and_warns_about_the_silent
     inv = inventory(mail_session_app_server="wildfly", **real_servers(mail_server))
     run = playbook(inv)
     assert run.returncode == 0, run.output
-    assert "IMAP localhost:%d (ssl): ok" % mail_server.ports["imaps"] in run.output
+    assert "POP3 localhost:%d (ssl): ok" % mail_server.ports["pop3s"] in run.output
     flat = " ".join(run.output.split())  # the YAML callback wraps long lines
     assert (
         "JNDI java:jboss/mail/MailSession: the servers above are the ones the WildFly mail session in %s names" % config

@@ -285,7 +285,7 @@ def test_version_in_inventory_skips_detection_and_can_be_cross_checked(site):
 
 def test_password_from_the_environment_and_no_secret_at_any_verbosity(site):
     home, inventory = site
-    pop_literal = "P0p-secret${env:HOME}"  # looks like a reference; must stay a literal
+    pop_literal = "P0p-secret${LIFERAY_HOME}"  # looks like a reference; must stay a literal
     run = playbook(
         inventory(
             mail_session_smtp_password={"env": "LIFERAY_SMTP_PASSWORD"},
@@ -297,9 +297,9 @@ def test_password_from_the_environment_and_no_secret_at_any_verbosity(site):
     )
     assert run.returncode == 0, run.output
     text = config_path(configs(home)).read_text(encoding="utf-8")
-    assert 'smtpPassword="${env:LIFERAY_SMTP_PASSWORD}"\n' in text
-    assert 'popPassword="P0p-secret\\u0024\\u007benv:HOME\\u007d"\n' in text
-    assert "${env:HOME}" not in text
+    assert 'smtpPassword="${LIFERAY_SMTP_PASSWORD}"\n' in text
+    assert 'popPassword="P0p-secret\\u0024\\u007bLIFERAY_HOME\\u007d"\n' in text
+    assert "${LIFERAY_HOME}" not in text
     attributes, _ = parse_config(text)
     assert attributes["popPassword"] == pop_literal
     assert_no_secret(run.output, pop_literal)
@@ -308,7 +308,7 @@ def test_password_from_the_environment_and_no_secret_at_any_verbosity(site):
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"mail_session_store_protocol": "imap", "mail_session_pop_port": 993}, "IMAP cannot be configured"),
+        ({"mail_session_store_protocol": "imap", "mail_session_pop_port": 993}, "'imap' is not what Liferay uses"),
         ({"mail_session_smtp_password": "${secretRef:mail}"}, "reference into its secret store"),
         ({"mail_session_instances": [{"web_id": "x.example.com", "smtp_hots": "y"}]}, "unknown keys smtp_hots"),
         ({"mail_session_deployment": "docker"}, "mail_session_liferay_version: is needed with"),
@@ -344,7 +344,7 @@ def test_7_4_detected_keeps_writing_portal_ext_properties(tmp_path):
     assert sorted(p.name for p in configs(home).iterdir()) == [COMPANY_PID + ".config"]  # not written, warned
     assert any("reads its mail settings from portal properties" in line for line in warnings(run))
 
-    # the checks for the generation found: 7.x has no per-instance files (nor ${env:} references)
+    # the checks for the generation found: 7.x has no per-instance files (nor ${LIFERAY_*} references)
     failed = playbook(one_host(tmp_path, home, mail_session_instances=[{"web_id": "x.example.com"}]))
     assert failed.returncode != 0
     assert "mail_session_instances: per-instance mail settings need Liferay DXP 2025.Q4+" in failed.output

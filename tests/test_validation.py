@@ -72,11 +72,11 @@ def test_valid_gmail_settings_give_no_errors_and_no_warnings():
         {**RELAY, "smtp_port": 25},
         {**RELAY, "smtp_port": "587", "smtp_security": "starttls", "smtp_user": "u", "smtp_password": PASSWORD},
         {**RELAY, "smtp_port": 2525},  # not a well-known port: nothing to say
-        {**RELAY, **POP, "store_protocol": "imap", "pop_port": 993, "pop_security": "ssl"},
+        {**RELAY, **POP, "pop_port": 995, "pop_security": "ssl"},
         {**RELAY, "smtp_host": "192.0.2.10"},
         {**RELAY, "smtp_host": "[2001:db8::1]"},
     ],
-    ids=["bare-relay", "port-25", "starttls-587", "port-2525", "imaps-993", "ipv4", "ipv6"],
+    ids=["bare-relay", "port-25", "starttls-587", "port-2525", "pop3s-995", "ipv4", "ipv6"],
 )
 def test_ordinary_settings_give_no_errors(settings):
     assert check(**settings).errors == []
@@ -234,13 +234,15 @@ def test_smtp_587_with_ssl_is_an_error_pointing_at_465():
     assert "mail_session_smtp_security: starttls" in message
 
 
-def test_imap_on_the_pop3_port_is_an_error_suggesting_store_protocol_pop3():
-    message = only(check(**RELAY, **POP, store_protocol="imap", pop_port=110).errors, "pop_port")
+@pytest.mark.parametrize("pop_port", [None, 143, 993, 110])
+def test_imap_is_refused_because_liferay_forces_pop3_for_its_own_store(pop_port):
+    findings = check(**RELAY, **POP, store_protocol="imap", pop_port=pop_port)
 
-    assert "110 is the well-known POP3 port" in message
-    assert "mail_session_store_protocol is 'imap'" in message
-    assert "set mail_session_store_protocol: pop3" in message
-    assert "use port 143" in message
+    message = only(findings.errors, "store_protocol")
+    assert message.startswith("mail_session_store_protocol: 'imap' is not what Liferay uses")
+    assert "forces the store protocol to pop3 or pop3s" in message
+    assert "Use pop3 (with mail_session_pop_security: ssl for POP3S on 995)" in message
+    assert POP_PASSWORD not in message
 
 
 CONTRADICTIONS = [
@@ -273,9 +275,8 @@ def test_allow_unusual_ports_turns_a_security_port_contradiction_into_a_warning(
         {"smtp_port": 995},
         {"pop_port": 465},
         {"pop_port": 25},
-        {"pop_port": 110, "store_protocol": "imap"},
     ],
-    ids=["smtp-110", "smtp-995", "pop-465", "pop-25", "imap-110"],
+    ids=["smtp-110", "smtp-995", "pop-465", "pop-25"],
 )
 def test_allow_unusual_ports_does_not_excuse_swapped_ports(swap):
     name = "smtp_port" if "smtp_port" in swap else "pop_port"
@@ -531,21 +532,6 @@ def test_pop_ssl_gives_pop3s_keys():
         P + "pop3s.port": "995",
         P + "pop3s.user": "inbox@example.com",
         P + "pop3s.password": POP_PASSWORD,
-    }
-
-
-def test_imap_starttls_gives_imap_with_starttls_keys():
-    props = portal_properties({**RELAY, **POP, "store_protocol": "imap", "pop_security": "starttls"})
-
-    incoming = {k: v for k, v in props.items() if "imap" in k or "store" in k}
-    assert incoming == {
-        P + "store.protocol": "imap",
-        P + "imap.host": "pop.example.com",
-        P + "imap.port": "143",
-        P + "imap.user": "inbox@example.com",
-        P + "imap.password": POP_PASSWORD,
-        P + "imap.starttls.enable": "true",
-        P + "imap.starttls.required": "true",
     }
 
 

@@ -110,6 +110,38 @@ def mail_session_generation_properties(settings, generation, part="public"):
     return portal_properties_for(settings, generation, part)
 
 
+# Where the OSGi configurations the role writes can be overridden from portal properties
+# (configuration.override.<PID>_<attribute>, portal-impl ConfigurationOverridePropertiesUtil).
+_OSGI_OVERRIDE_PREFIX = "configuration.override.com.liferay.mail.settings.configuration."
+
+
+def mail_session_effective_keys(settings, generation):
+    """What liferay_effective_properties checks: the portal properties the role writes in this run
+    ({public, secret}), the namespaces it owns in its file and the keys that would beat its OSGi files."""
+    if generation == "osgi":
+        public = portal_properties_for(settings, generation, "public")
+        secret = portal_properties_for(settings, generation, "secret")
+        return {"public": public, "secret": secret, "owned": [], "override": [_OSGI_OVERRIDE_PREFIX]}
+    if settings.get("method") == "app_server":
+        return {"public": jndi_portal_properties(settings), "secret": {}, "owned": ["mail.session."], "override": []}
+    return {
+        "public": portal_properties(settings, "public"),
+        "secret": portal_properties(settings, "secret"),
+        "owned": ["mail.session."],
+        "override": [],
+    }
+
+
+def mail_session_effective_lines(effective):
+    """liferay_effective_properties' effective mapping -> one line per key: value and where it comes from."""
+    lines = []
+    for key in sorted(effective or {}):
+        item = effective[key]
+        where = item["file"] if item.get("line") is None else "%s:%s" % (item["file"], item["line"])
+        lines.append("%s = %s  (%s)" % (key, item["value"], where))
+    return lines
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -124,4 +156,6 @@ class FilterModule:
             "mail_session_osgi_instances": mail_session_osgi_instances,
             "mail_session_osgi_system": mail_session_osgi_system,
             "mail_session_generation_properties": mail_session_generation_properties,
+            "mail_session_effective_keys": mail_session_effective_keys,
+            "mail_session_effective_lines": mail_session_effective_lines,
         }

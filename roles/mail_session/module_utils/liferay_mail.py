@@ -253,6 +253,18 @@ def validate(settings, allow_unusual_ports=False):
     if (settings.get("store_protocol") or "pop3") not in STORE_CHOICES:
         findings.error("store_protocol", "%r is not one of pop3, imap" % (settings.get("store_protocol"),))
         return findings
+    if settings.get("store_protocol") == "imap":
+        # MailServiceImpl.getSession (portal-impl up to 2025.Q3, mail-messaging-impl after) and the
+        # POP notifications job (POPNotificationsMessageListener) turn every store protocol but
+        # pop3s into pop3: with imap, Liferay would speak POP3 to the IMAP settings' host
+        findings.error(
+            "store_protocol",
+            "'imap' is not what Liferay uses: for its own incoming mail Liferay forces the store protocol "
+            "to pop3 or pop3s (MailServiceImpl and the POP notifications job), so it would connect by POP3. "
+            "Use pop3 (with mail_session_pop_security: ssl for POP3S on 995). Message-board mailing lists "
+            "that read an IMAP mailbox have their own settings per category, in the message board",
+        )
+        return findings
 
     if _check_host(findings, settings, "smtp_host", required=True):
         _check_port(findings, settings, "smtp", not allow_unusual_ports)
