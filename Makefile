@@ -1,4 +1,5 @@
-# Liferay mail session role: the two commands are `make run` and `make test`.
+# The collection liferay_ops.mail (the role liferay_ops.mail.mail_session): the two commands are
+# `make run` and `make test`.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -7,6 +8,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+RUN_DIR := .run
+# this checkout as the installed collection liferay_ops.mail (tools/dev_collection.py links it here)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(RUN_DIR)/collections
 
 # The molecule scenarios: rootful podman with runc, netavark + aardvark-dns (the network's DNS),
 # iptables (netavark's firewall), catatonit (--init) and debootstrap (the local Debian images).
@@ -20,7 +24,8 @@ MOLECULE_DEB_PACKAGES := podman runc netavark aardvark-dns iptables catatonit de
 #   tests start on loopback (tests/dbserver.py)
 #   Tomcat 10 (tomcat10-common: CATALINA_HOME /usr/share/tomcat10, without the system service)
 #   + Jakarta Mail and Activation: the real Tomcat the application-server session tests start
-#   iproute2 + nftables: the benchmark's dropped-connection case (a drop rule in its own netns)
+#   iproute2 + nftables: the verification tests' own network namespaces (dropped packets, a private
+#   resolver) and the benchmark's dropped-connection case
 DEB_PACKAGES := default-jdk-headless libcommons-configuration-java libcommons-lang-java \
 	libcommons-logging-java \
 	postfix dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd openssl \
@@ -29,8 +34,6 @@ DEB_PACKAGES := default-jdk-headless libcommons-configuration-java libcommons-la
 	iproute2 nftables \
 	$(MOLECULE_DEB_PACKAGES)
 
-RUN_DIR := .run
-
 # Molecule: every scenario under molecule/ (or SCENARIO=name), with podman configured by
 # $(RUN_DIR)/containers.conf, the images from molecule/images/build.
 CONTAINERS_CONF_FILE := $(CURDIR)/$(RUN_DIR)/containers.conf
@@ -38,7 +41,8 @@ MOLECULE_SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard mol
 SCENARIO ?= $(MOLECULE_SCENARIOS)
 MOLECULE_ENV := CONTAINERS_CONF=$(CONTAINERS_CONF_FILE) PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: help run test venv deps lint unit clean podman-conf images molecule bench bench-smoke
+.PHONY: help run test venv deps lint unit clean podman-conf images molecule bench bench-smoke collection-link \
+	build sanity
 
 help:
 	@echo "make run   - apply the role to this machine with inventory/local (LIFERAY_HOME in $(RUN_DIR)/liferay)"
@@ -56,6 +60,14 @@ $(BIN)/.installed: requirements.txt
 
 venv: $(BIN)/.installed
 
+collection-link:
+	@$(PYTHON) tools/dev_collection.py >/dev/null
+
+# The artefact users install: $(RUN_DIR)/dist/liferay_ops-mail-<version>.tar.gz
+build: venv
+	rm -rf $(RUN_DIR)/dist
+	$(BIN)/ansible-galaxy collection build --output-path $(RUN_DIR)/dist .
+
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q '^install ok installed' || echo $$p; done); \
@@ -71,7 +83,7 @@ DEMO_MAIL := $(BIN)/python tools/demo_mail_server.py
 LOCAL_PLAYBOOK := $(BIN)/ansible-playbook -i inventory/local/hosts.yml \
 	--vault-password-file inventory/local/vault-password
 
-run: venv
+run: venv collection-link
 	mkdir -p $(RUN_DIR)/liferay
 	$(DEMO_MAIL) start --state-dir $(RUN_DIR)/mail
 	trap '$(DEMO_MAIL) stop --state-dir $(RUN_DIR)/mail' EXIT; \
@@ -80,13 +92,28 @@ run: venv
 	@echo "== $(RUN_DIR)/liferay/portal-ext.properties (secrets masked) =="
 	@sed -E 's/^([^#!=]*(password|secret|credential|token)[^=]*=).*/\1********/I' $(RUN_DIR)/liferay/portal-ext.properties
 
+# ansible-test sanity on the built artefact, unpacked at ansible_collections/liferay_ops/mail (where
+# ansible-test wants a collection, and a git index to list its files); offline, its pip bootstrap comes
+# from tools/get_pip_standin.py. No ignore file: every finding counts.
+SANITY_DIR := $(RUN_DIR)/sanity/ansible_collections/liferay_ops/mail
+# the pip version ansible-test 2.19 bootstraps in its sanity environments (get_venv_packages)
+ANSIBLE_TEST_PIP := 24_2
+SANITY_PYTHON := 3.11
+sanity: build
+	install -D -m 0644 tools/get_pip_standin.py $(HOME)/.ansible/test/cache/get_pip_$(ANSIBLE_TEST_PIP).py
+	rm -rf $(RUN_DIR)/sanity && mkdir -p $(SANITY_DIR)
+	tar -xzf $(RUN_DIR)/dist/liferay_ops-mail-*.tar.gz -C $(SANITY_DIR)
+	cd $(SANITY_DIR) && git init -q && git add -A
+	cd $(SANITY_DIR) && $(CURDIR)/$(BIN)/ansible-test sanity --python $(SANITY_PYTHON) --color no
+
 lint: venv
 	$(BIN)/yamllint --strict .
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/ansible-lint --profile production --strict
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/antsibull-changelog lint
 
-unit: venv deps
+unit: venv deps podman-conf collection-link
 	$(BIN)/pytest
 
 # Podman as the scenarios need it here: runc, cgroupfs (no systemd), explicit ulimits, file events.
@@ -112,7 +139,7 @@ images: deps podman-conf
 # (The lock's descriptor is closed for molecule: long-lived helpers such as aardvark-dns must not keep it.)
 MOLECULE_LOCK := /run/lock/mail-session-molecule.lock
 
-molecule: venv deps podman-conf images
+molecule: venv deps podman-conf images collection-link
 	@exec 9>$(MOLECULE_LOCK); \
 	if ! flock -n 9; then echo "== waiting for another molecule run on this machine ($(MOLECULE_LOCK))"; flock 9; fi; \
 	passed=0; failed=0; summary=""; \
@@ -136,8 +163,75 @@ bench: venv deps
 bench-smoke: venv deps
 	$(BIN)/python bench/bench.py --smoke
 
-test: venv deps lint unit bench-smoke molecule
+test: venv deps lint sanity unit matrix bench-smoke molecule
 
 clean:
 	-[ -x $(BIN)/python ] && $(DEMO_MAIL) stop --state-dir $(RUN_DIR)/mail
 	rm -rf $(RUN_DIR) $(VENV)
+
+# ==== compatibility matrix (make matrix; docs/compatibility.md) ==================================
+# The built-in session's playbook tests on the oldest and the newest ansible-core the collection
+# supports, each in a venv of its own built from requirements-core-<version>.txt (rebuilt only when
+# that file changes). 2.19 is the main venv's, which `make unit` runs. The venvs live under
+# $(RUN_DIR), which git, the collection build and the linters all ignore. The versions run side by
+# side (the tests wait on ansible-playbook more than they compute); `make matrix MATRIX_VERSIONS=2.21`
+# runs one. Logs: $(RUN_DIR)/matrix/core-<version>.log.
+MATRIX_VERSIONS ?= 2.16 2.21
+MATRIX_TESTS := tests/test_playbook_builtin.py tests/test_playbook_osgi.py tests/test_playbook_verify.py \
+	tests/test_playbook_effective.py tests/test_installed_collection.py
+MATRIX_DIR := $(RUN_DIR)/matrix
+# the Python minor versions each ansible-core may run on, in order of preference
+MATRIX_PYTHON_2.16 := 3.11 3.12 3.10
+MATRIX_PYTHON_2.21 := 3.12 3.13 3.14
+MATRIX_STAMPS := $(foreach v,$(MATRIX_VERSIONS),$(RUN_DIR)/venv-core$(v)/.installed)
+
+# $(call find_python,3.12 3.13): the first working interpreter of those versions, pyenv's (newest patch
+# first) before PATH's (a pyenv shim on PATH exists but fails when its version is not selected)
+find_python = for minor in $(1); do \
+	for py in $$(for root in $$(pyenv root 2>/dev/null) $${PYENV_ROOT:-} $$HOME/.pyenv; do \
+			ls -d $$root/versions/$$minor.*/bin/python$$minor 2>/dev/null; done | sort -urV) \
+		$$(command -v python$$minor); do \
+		if "$$py" -c "import sys; sys.exit(sys.version_info[:2] != ($${minor/./,}))" 2>/dev/null; then \
+			echo "$$py"; exit 0; fi; \
+	done; done; exit 1
+
+$(RUN_DIR)/venv-core%/.installed: requirements-core-%.txt
+	@py=$$($(call find_python,$(MATRIX_PYTHON_$*))) || { \
+		echo "matrix: ansible-core $* needs one of Python $(MATRIX_PYTHON_$*) and none was found" \
+			"(looked in pyenv's versions and on PATH; e.g. pyenv install $(firstword $(MATRIX_PYTHON_$*)))"; exit 1; }; \
+	echo "== $(@D): ansible-core $* on $$py"; \
+	rm -rf $(@D); \
+	"$$py" -m venv $(@D); \
+	$(@D)/bin/pip install --quiet -r $< 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; \
+	touch $@
+
+.PHONY: matrix
+matrix: deps $(MATRIX_STAMPS)
+	@mkdir -p $(MATRIX_DIR); rm -f $(MATRIX_DIR)/*.result; start=$$(date +%s); \
+	for v in $(MATRIX_VERSIONS); do \
+		venv=$(RUN_DIR)/venv-core$$v; \
+		echo "== ansible-core $$($$venv/bin/python -c 'from ansible.release import __version__ as v; print(v)')" \
+			"on Python $$($$venv/bin/python -c 'import platform; print(platform.python_version())'):" \
+			"pytest $(words $(MATRIX_TESTS)) files (log: $(MATRIX_DIR)/core-$$v.log)"; \
+		( t0=$$(date +%s); rc=0; \
+		  $$venv/bin/python -m pytest -p no:cacheprovider $(MATRIX_TESTS) >$(MATRIX_DIR)/core-$$v.log 2>&1 || rc=$$?; \
+		  echo "$$rc $$(( $$(date +%s) - t0 ))" >$(MATRIX_DIR)/core-$$v.result ) & \
+	done; \
+	wait; \
+	passed=0; failed=0; summary=""; \
+	for v in $(MATRIX_VERSIONS); do \
+		venv=$(RUN_DIR)/venv-core$$v; log=$(MATRIX_DIR)/core-$$v.log; \
+		read -r rc secs <$(MATRIX_DIR)/core-$$v.result; \
+		echo; echo "== ansible-core $$v: pytest output"; cat $$log; \
+		last=$$(grep -E '^=+ .* in [0-9.]+s' $$log | tail -n 1 || true); \
+		count() { echo "$$last" | grep -oE "[0-9]+ $$1" | grep -oE '^[0-9]+' || echo 0; }; \
+		if [ "$$rc" = 0 ]; then result=passed; passed=$$((passed + 1)); else result=FAILED; failed=$$((failed + 1)); fi; \
+		summary+=$$(printf '  ansible-core %-8s Python %-7s %-6s %3d passed, %d failed, %d errors, %d skipped  %4d s' \
+			"$$($$venv/bin/python -c 'from ansible.release import __version__ as v; print(v)')" \
+			"$$($$venv/bin/python -c 'import platform; print(platform.python_version())')" \
+			"$$result" "$$(count passed)" "$$(count failed)" "$$(count error)" "$$(count skipped)" "$$secs")$$'\n'; \
+	done; \
+	echo; echo "== compatibility matrix (wall time; the versions ran side by side, $$(( $$(date +%s) - start )) s in all)"; \
+	printf '%s' "$$summary"; \
+	echo "matrix: $$passed passed, $$failed failed"; \
+	[ "$$failed" = 0 ]

@@ -8,13 +8,16 @@
    and the floor (one ansible.builtin.ping per host). Ratios role/baseline and
    role/floor, tasks executed per host, and the peak RSS of the controller's
    processes (the largest of ansible-playbook and its forks).
-2. The verification module (mail_session_verify's probes, called in-process): the
+2. What the Liferay version in inventory saves: the role's converge and re-run for N hosts
+   (--detect-hosts, default 30) with mail_session_liferay_version set, and without it, each
+   LIFERAY_HOME holding the .liferay-version file the role then detects the version from.
+3. The verification module (mail_session_verify's probes, called in-process): the
    latency of a healthy check per protocol, and the time to report a closed port, a
    connection that is never accepted (SYNs dropped by an nftables rule inside a
    network namespace this script creates, on its own loopback) and a server that
    accepts but never answers, against the configured timeout.
 
-Usage: bench/bench.py [--hosts 1,10,50,100] [--forks 10] [--repeat 2] [--timeout 2] [--smoke]
+Usage: bench/bench.py [--hosts 1,10,50,100] [--detect-hosts 30] [--forks 10] [--repeat 2] [--timeout 2] [--smoke]
 `make bench` runs the full set; `make test` runs --smoke (2 hosts) so it cannot rot.
 Nothing here contacts an address outside 127.0.0.0/8.
 """
@@ -40,7 +43,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-ROLE = ROOT / "roles" / "mail_session"
+sys.path.insert(0, str(ROOT / "tools"))
+
+from dev_collection import ensure as ensure_collection_link  # noqa: E402
+
+# this checkout as the collection liferay_ops.mail (tools/dev_collection.py)
+COLLECTIONS = ensure_collection_link()
+sys.path.insert(0, str(COLLECTIONS))
 DEMO = ROOT / "tools" / "demo_mail_server.py"
 DEMO_USER = "demo@localhost.localdomain"
 DEMO_PASSWORD = "bench-p@ss,1"  # noqa: S105 - the throwaway server's account
@@ -69,11 +78,14 @@ def settings(smtp_port, pop_port):
     }
 
 
-def write_inventory(workdir, count, group_vars):
+def write_inventory(workdir, count, group_vars, version_file=None):
+    """version_file: the content of each LIFERAY_HOME's .liferay-version (None: no such file)."""
     hosts = {}
     for index in range(1, count + 1):
         home = workdir / ("h%03d" % index)
         home.mkdir(parents=True, exist_ok=True)
+        if version_file is not None:
+            (home / ".liferay-version").write_text(version_file + "\n", encoding="utf-8")
         hosts["h%03d" % index] = {"mail_session_liferay_home": str(home)}
     inventory = {
         "all": {
@@ -104,6 +116,7 @@ def run_playbook(inventory, playbook, forks, workdir, env_extra=None):
     env.update(
         {
             "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_LOCAL_TEMP": str(workdir / "ansible-local"),
             "PATH": "%s:%s" % (BIN, env.get("PATH", "")),
@@ -199,9 +212,9 @@ def bench_converge(host_counts, forks, smoke, repeats):
     return rows
 
 
-def converge_and_rerun(workdir, name, playbook, count, forks, group_vars):
+def converge_and_rerun(workdir, name, playbook, count, forks, group_vars, version_file=None):
     """-> (converge s, re-run s, tasks per host, peak RSS MiB) on fresh LIFERAY_HOMEs."""
-    inventory = write_inventory(workdir, count, group_vars)
+    inventory = write_inventory(workdir, count, group_vars, version_file)
     converge, rss, recap = run_playbook(inventory, playbook, forks, workdir)
     rerun, rss2, recap2 = run_playbook(inventory, playbook, forks, workdir)
     if name != "floor (ping)" and changed(recap2):
@@ -214,14 +227,17 @@ def print_argument_spec_share(tmp, count, forks, group_vars, role_rss):
     """Peak RSS of the role's converge without meta/argument_specs.yml: what Ansible's automatic
     argument validation costs the controller (every host's result of it carries the whole spec,
     and the linear strategy keeps all hosts' results of a task until the task is done)."""
-    roles = tmp / "roles-without-argument-specs"
-    if not roles.exists():
-        shutil.copytree(ROLE, roles / ROLE.name)
-        (roles / ROLE.name / "meta" / "argument_specs.yml").unlink()
+    collections = tmp / "collection-without-argument-specs"
+    copy = collections / "ansible_collections" / "liferay_ops" / "mail"
+    if not copy.exists():
+        copy.mkdir(parents=True)
+        for part in ("galaxy.yml", "meta", "plugins", "playbooks", "roles"):
+            (shutil.copytree if (ROOT / part).is_dir() else shutil.copy)(ROOT / part, copy / part)
+        (copy / "roles" / "mail_session" / "meta" / "argument_specs.yml").unlink()
     workdir = tmp / ("no-argspec-%d" % count)
     inventory = write_inventory(workdir, count, group_vars)
     _, rss, _ = run_playbook(
-        inventory, ROOT / "playbooks" / "site.yml", forks, workdir, {"ANSIBLE_ROLES_PATH": str(roles)}
+        inventory, copy / "playbooks" / "site.yml", forks, workdir, {"ANSIBLE_COLLECTIONS_PATH": str(collections)}
     )
     shutil.rmtree(workdir)
     print(
@@ -245,18 +261,52 @@ def print_converge_row(count, forks, figures):
     )
 
 
-# --------------------------------------------------------------------------- 2. verification
+# --------------------------------------------------------------------------- 2. version detection
+
+# what Liferay's release tool writes into a 7.4 GA132 bundle's .liferay-version
+DETECTED_VERSION = "7.4.3.132-ga132"
+
+
+def bench_detection(count, forks, repeats):
+    """The role with the version in inventory and detected from .liferay-version, interleaved,
+    the fastest of *repeats* kept for each; -> {name: (converge s, re-run s, tasks per host)}."""
+    figures = {}
+    with tempfile.TemporaryDirectory(prefix="mail-session-bench-") as tmp:
+        tmp = Path(tmp)
+        with DemoMailServer(tmp) as mail:
+            with_version = settings(mail.smtp_port, mail.pop_port)
+            without = {key: value for key, value in with_version.items() if key != "mail_session_liferay_version"}
+            variants = {
+                "version in inventory": (with_version, None),
+                "version detected (.liferay-version)": (without, DETECTED_VERSION),
+            }
+            for _attempt in range(repeats):
+                for name, (group_vars, version_file) in variants.items():
+                    workdir = tmp / ("detect-%d" % len(figures))
+                    new = converge_and_rerun(
+                        workdir, name, ROOT / "playbooks" / "site.yml", count, forks, group_vars, version_file
+                    )[:3]
+                    old = figures.get(name, new)
+                    figures[name] = (min(old[0], new[0]), min(old[1], new[1]), new[2])
+    print("\nthe Liferay version: %d host(s), %d forks (fastest of %d)" % (count, forks, repeats))
+    print("  %-40s %10s %10s %11s" % ("", "converge", "re-run", "tasks/host"))
+    for name, (converge, rerun, tasks) in figures.items():
+        print("  %-40s %9.2fs %9.2fs %11.1f" % (name, converge, rerun, tasks))
+    given, detected = figures["version in inventory"], figures["version detected (.liferay-version)"]
+    print(
+        "  detection costs: converge +%.2f s (%.2fx), re-run +%.2f s (%.2fx)"
+        % (detected[0] - given[0], detected[0] / given[0], detected[1] - given[1], detected[1] / given[1])
+    )
+    return figures
+
+
+# --------------------------------------------------------------------------- 3. verification
 
 
 def load_verify_module():
-    import ansible.module_utils
+    from ansible_collections.liferay_ops.mail.plugins.modules import verify
 
-    if str(ROLE / "module_utils") not in ansible.module_utils.__path__:
-        ansible.module_utils.__path__.append(str(ROLE / "module_utils"))
-    sys.path.insert(0, str(ROLE / "library"))
-    import mail_session_verify
-
-    return mail_session_verify
+    return verify
 
 
 def probe(module, family, port, timeout, user=DEMO_USER, password=DEMO_PASSWORD, host="127.0.0.1"):
@@ -388,6 +438,9 @@ def bench_verification(timeout, repeats):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hosts", default="1,10,50,100", help="comma-separated host counts")
+    parser.add_argument(
+        "--detect-hosts", type=int, default=30, help="hosts for the version in inventory vs detected (0: skip)"
+    )
     parser.add_argument("--forks", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=2.0, help="verification timeout per check (s)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of floor and role per host count (fastest kept)")
@@ -404,7 +457,11 @@ def main():
             subprocess.run([str(BIN / "ansible"), "--version"], capture_output=True, text=True).stdout.splitlines()[0],
         )
     )
-    bench_converge(host_counts, forks, args.smoke, 1 if args.smoke else max(1, args.repeat))
+    repeats = 1 if args.smoke else max(1, args.repeat)
+    bench_converge(host_counts, forks, args.smoke, repeats)
+    detect_hosts = 1 if args.smoke else args.detect_hosts
+    if detect_hosts > 0:
+        bench_detection(detect_hosts, forks, repeats)
     bench_verification(args.timeout, 3 if args.smoke else 20)
 
 

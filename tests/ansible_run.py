@@ -13,6 +13,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from dev_collection import ensure as ensure_collection_link  # noqa: E402
+
+# this checkout as the collection liferay_ops.mail (tools/dev_collection.py)
+COLLECTIONS = str(ensure_collection_link())
 
 
 def fictional_servers(smtp_password, pop_password):
@@ -55,10 +61,69 @@ def write_inventory(path, hosts, group_vars):
     return path
 
 
+def _core_version():
+    from ansible.release import __version__
+
+    return tuple(int(part) for part in __version__.split(".")[:2])
+
+
+# ansible-core before 2.19 (make matrix runs 2.16) prints what the tests read in another layout:
+# every warning wrapped at 79 columns (Display.warning's textwrap when stdout is no terminal), and a
+# failed task's message only inside its result, folded by the YAML dumper. On those versions the
+# output is read as 2.19+ prints it: one line per warning, and each failure's msg on a line of its
+# own. Nothing changes on 2.19+. (docs/compatibility.md)
+LEGACY_DISPLAY = _core_version() < (2, 19)
+_WRAP_COLUMNS = 79
+_BLOCK_START = re.compile(r"^\[[A-Z][A-Z ]*\]: ")  # [WARNING]: , [DEPRECATION WARNING]:
+_FAILED_RESULT = re.compile(r"^(?:fatal|failed): \[[^\]]+\].* => ?$")
+
+
+def _unwrap_warnings(text):
+    lines = []
+    physical = None  # the last line as printed, within a warning
+    for line in text.split("\n"):
+        # textwrap broke the previous line only where the next word did not fit in the columns
+        if (
+            physical is not None
+            and line.strip()
+            and not _BLOCK_START.match(line)
+            and len(physical) + 1 + len(line.split()[0]) > _WRAP_COLUMNS
+        ):
+            # after a hyphen (break_on_hyphens) the parts join without a space
+            lines[-1] += line if physical.endswith("-") else " " + line
+            physical = line
+            continue
+        physical = line if _BLOCK_START.match(line) else None
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _failure_messages(stdout):
+    messages = []
+    lines = stdout.split("\n")
+    for index, line in enumerate(lines):
+        if not _FAILED_RESULT.match(line):
+            continue
+        block = []
+        for following in lines[index + 1 :]:
+            if following and not following.startswith(" "):
+                break
+            block.append(following)
+        try:
+            result = yaml.safe_load("\n".join(block))
+        except yaml.YAMLError:
+            continue
+        if isinstance(result, dict) and isinstance(result.get("msg"), str):
+            messages.append("[ERROR]: %s\n" % " ".join(result["msg"].split("\n")))
+    return "".join(messages)
+
+
 class Run:
     def __init__(self, proc):
         self.returncode = proc.returncode
         self.output = proc.stdout + proc.stderr
+        if LEGACY_DISPLAY:
+            self.output = proc.stdout + _unwrap_warnings(proc.stderr) + _failure_messages(proc.stdout)
         self.recap = {
             host: {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", counts)}
             for host, counts in re.findall(r"^(\S+)\s+: (ok=.*)$", proc.stdout, re.MULTILINE)
@@ -73,6 +138,7 @@ def playbook(inventory, *args, playbook="playbooks/site.yml", extra_env=None):
     env.update(
         {
             "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
             "ANSIBLE_FORCE_COLOR": "0",
             "ANSIBLE_NOCOLOR": "1",
             "PATH": "%s:%s" % (BIN, env.get("PATH", "")),
@@ -113,6 +179,7 @@ def ansible_module(tmp_path, module, args, *, diff=False, args_from_vars=False, 
     env = dict(
         os.environ,
         ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
         ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
         ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
         ANSIBLE_NOCOLOR="1",

@@ -1,4 +1,4 @@
-"""Shared fixtures: import paths for the role's Python code, the real Commons Configuration reader."""
+"""Shared fixtures: the collection importable from this checkout, the real Commons Configuration reader."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-import ansible.module_utils
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ROLE = ROOT / "roles" / "mail_session"
+sys.path.insert(0, str(ROOT / "tools"))
 
-# The role's module_utils are imported by modules as ansible.module_utils.<name>;
-# make the same import work in-process for the tests.
-ansible.module_utils.__path__.append(str(ROLE / "module_utils"))
-sys.path.insert(0, str(ROLE / "library"))
+from dev_collection import ensure as ensure_collection_link  # noqa: E402
+
+# The collection's code is imported as ansible_collections.liferay_ops.mail.plugins...: the
+# checkout, linked as .run/collections/ansible_collections/liferay_ops/mail, is that package.
+COLLECTIONS = ensure_collection_link()
+sys.path.insert(0, str(COLLECTIONS))
+os.environ["ANSIBLE_COLLECTIONS_PATH"] = str(COLLECTIONS)
 
 JAVA_CLASSPATH = [
     "/usr/share/java/commons-configuration.jar",
@@ -86,6 +88,36 @@ def liferay_chain(tmp_path_factory):
             index, key, value = line.split("\t")
             results[int(index)][base64.b64decode(key).decode("utf-8")] = base64.b64decode(value).decode("utf-8")
         return results[0] if len(homes) == 1 else results
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def java_util_properties(tmp_path_factory):
+    """Callable: text -> {key: value} as java.util.Properties.load(Reader) reads it, what Liferay's
+    PropertiesUtil.load does with additionalJavaMailProperties (tests/java/JavaUtilPropertiesReader.java)."""
+    if not shutil.which("javac"):
+        pytest.fail("a JDK is required for java.util.Properties (make test installs one)")
+    out = tmp_path_factory.mktemp("java-properties")
+    subprocess.run(
+        ["javac", "-d", str(out), str(ROOT / "tests" / "java" / "JavaUtilPropertiesReader.java")],
+        check=True,
+    )
+
+    def read(text):
+        source = out / "input.properties"
+        source.write_text(text, encoding="utf-8")
+        proc = subprocess.run(
+            ["java", "-cp", str(out), "JavaUtilPropertiesReader", str(source)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        result = {}
+        for line in proc.stdout.splitlines():
+            key, value = (base64.b64decode(part).decode("utf-8") for part in line.split("\t"))
+            result[key] = value
+        return result
 
     return read
 

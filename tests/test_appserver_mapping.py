@@ -10,7 +10,7 @@ import xml.parsers.expat
 
 import pytest
 
-from ansible.module_utils.liferay_appserver import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver import (
     common_loader_entries,
     jndi_portal_properties,
     mail_type_for_tomcat,
@@ -20,9 +20,9 @@ from ansible.module_utils.liferay_appserver import (
     verify_targets,
     wildfly_servers,
 )
-from ansible.module_utils.liferay_mail import validate
-from ansible.module_utils.liferay_mail import verify_targets as settings_targets
-from ansible.module_utils.liferay_xml import escape_attribute, scrub
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import validate
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import verify_targets as settings_targets
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_xml import escape_attribute, scrub
 
 PASSWORD = "Sm7p\"&<'ü-pw"
 POP_PASSWORD = "P0p-Secret-9"
@@ -43,7 +43,7 @@ SMTPS_IMAPS = dict(
     STARTTLS_POP3S, smtp_security="ssl", store_protocol="imap", pop_host="imap.example.com", javamail_properties={}
 )
 # what validation accepts: Liferay's own store is POP3 (IMAP is refused), the mapper above still
-# serves the IMAP resources an administrator wrote by hand (liferay_appserver_info reads them)
+# serves the IMAP resources an administrator wrote by hand (appserver_info reads them)
 SMTPS_POP3S = dict(STARTTLS_POP3S, smtp_security="ssl", javamail_properties={})
 
 

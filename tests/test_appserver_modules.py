@@ -1,5 +1,5 @@
-"""The application-server modules, run in-process: liferay_tomcat_mail_resource, wildfly_mail_session
-and liferay_appserver_info, on the realistic files of tests/fixtures/tomcat and tests/fixtures/wildfly.
+"""The application-server modules, run in-process: tomcat_mail_resource, wildfly_mail_session
+and appserver_info, on the realistic files of tests/fixtures/tomcat and tests/fixtures/wildfly.
 
 What the edited files mean is read back with xml.dom.minidom (an independent parser);
 that nothing else changed is checked on the bytes. One test runs a module through the
@@ -16,10 +16,7 @@ import stat
 import xml.dom.minidom
 from pathlib import Path
 
-import liferay_appserver_info
-import liferay_tomcat_mail_resource
 import pytest
-import wildfly_mail_session
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible_run import ansible_module
@@ -31,6 +28,12 @@ from appserver_bundles import (
     root_xml,
     tomcat_bundle,
     wildfly_bundle,
+)
+
+from ansible_collections.liferay_ops.mail.plugins.modules import (
+    appserver_info,
+    tomcat_mail_resource,
+    wildfly_mail_session,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +110,7 @@ def only_insertions(before, after):
 
 
 # --------------------------------------------------------------------------
-# liferay_tomcat_mail_resource
+# tomcat_mail_resource
 # --------------------------------------------------------------------------
 
 
@@ -126,7 +129,7 @@ def add_resource(run_module, path, **overrides):
         "secret_properties": SMTP_SECRETS,
     }
     args.update(overrides)
-    return run_module(liferay_tomcat_mail_resource, **args)
+    return run_module(tomcat_mail_resource, **args)
 
 
 def test_resource_is_added_next_to_jdbc_and_nothing_else_changes(run_module, context):
@@ -216,7 +219,7 @@ def test_stale_resources_of_the_same_name_are_replaced_by_exactly_one(run_module
 def test_state_absent_removes_every_resource_of_the_name(run_module, tmp_path):
     path = tmp_path / "ROOT.xml"
     shutil.copyfile(FIXTURES / "tomcat" / "ROOT-stale-mail.xml", path)
-    result = run_module(liferay_tomcat_mail_resource, path=str(path), state="absent")
+    result = run_module(tomcat_mail_resource, path=str(path), state="absent")
     assert result["changed"] and result["removed"] == 2
     assert resources(path) == []
     assert resources(path, "jdbc/LiferayPool")
@@ -280,7 +283,7 @@ def test_module_runs_through_the_ansible_cli(tmp_path):
         "properties": {"mail.smtp.host": "h"},
         "secret_properties": {"password": TRICKY},
     }
-    returncode, output = ansible_module(tmp_path, "liferay_tomcat_mail_resource", args, diff=True)
+    returncode, output = ansible_module(tmp_path, "liferay_ops.mail.tomcat_mail_resource", args, diff=True)
 
     assert returncode == 0, output
     assert "CHANGED" in output
@@ -436,14 +439,14 @@ def test_contradicting_ssl_and_tls_is_refused(run_module, standalone):
 
 
 # --------------------------------------------------------------------------
-# liferay_appserver_info
+# appserver_info
 # --------------------------------------------------------------------------
 
 
 def test_liferay_tomcat_9_bundle_is_found_with_javax_and_its_lib_ext_jars(run_module, tmp_path):
     base = tomcat_bundle(tmp_path, version="9.0.83")
     (tmp_path / "tomcat").symlink_to(base)  # as in Liferay's Docker image: one Tomcat, two names
-    result = run_module(liferay_appserver_info, server="tomcat", liferay_home=str(tmp_path), check_mail_api=True)
+    result = run_module(appserver_info, server="tomcat", liferay_home=str(tmp_path), check_mail_api=True)
     assert result["catalina_base"] == str(base)
     assert result["version"] == "9.0.83.0"
     assert result["mail_type"] == "javax" and result["session_class"] == "javax.mail.Session"
@@ -455,65 +458,63 @@ def test_liferay_tomcat_9_bundle_is_found_with_javax_and_its_lib_ext_jars(run_mo
 
 def test_tomcat_10_is_jakarta_and_a_type_it_cannot_serve_is_an_error(run_module, tmp_path):
     base = tomcat_bundle(tmp_path, version="10.1.24")
-    result = run_module(liferay_appserver_info, server="tomcat", liferay_home=str(tmp_path), check_mail_api=True)
+    result = run_module(appserver_info, server="tomcat", liferay_home=str(tmp_path), check_mail_api=True)
     assert result["mail_type"] == "jakarta"
-    failed = run_module(liferay_appserver_info, server="tomcat", catalina_base=str(base), mail_type="javax")
+    failed = run_module(appserver_info, server="tomcat", catalina_base=str(base), mail_type="javax")
     assert "serves jakarta.mail.Session resources only" in failed["msg"]
 
 
 def test_missing_mail_api_fails_with_the_jars_to_add_and_where(run_module, tmp_path):
     base = tomcat_bundle(tmp_path, version="10.1.24", mail_jars=False)
-    failed = run_module(liferay_appserver_info, server="tomcat", liferay_home=str(tmp_path), check_mail_api=True)
+    failed = run_module(appserver_info, server="tomcat", liferay_home=str(tmp_path), check_mail_api=True)
     assert failed["failed"]
     assert "lacks the Jakarta Mail API (jakarta.mail.Session)" in failed["msg"]
     assert "%s/lib" % base in failed["msg"] and "mail_session_tomcat_mail_jars" in failed["msg"]
     # only the API jar: the provider is still missing (jakarta.mail-api without an implementation)
     make_jar(base / "lib" / "jakarta.mail-api-2.1.3.jar", ["jakarta/mail/Session.class"])
     make_jar(base / "lib" / "jakarta.activation-api.jar", JAKARTA_ACTIVATION_CLASSES)
-    failed = run_module(liferay_appserver_info, server="tomcat", liferay_home=str(tmp_path), check_mail_api=True)
+    failed = run_module(appserver_info, server="tomcat", liferay_home=str(tmp_path), check_mail_api=True)
     assert "lacks a Jakarta Mail SMTP provider (com.sun.mail or org.eclipse.angus.mail), which" in failed["msg"]
     make_jar(base / "lib" / "jakarta.mail-2.0.1.jar", JAKARTA_MAIL_CLASSES)
-    assert not run_module(liferay_appserver_info, server="tomcat", catalina_base=str(base), check_mail_api=True).get(
-        "failed"
-    )
+    assert not run_module(appserver_info, server="tomcat", catalina_base=str(base), check_mail_api=True).get("failed")
 
 
 def test_no_tomcat_or_two_tomcats_ask_for_the_base(run_module, tmp_path):
-    failed = run_module(liferay_appserver_info, server="tomcat", liferay_home=str(tmp_path))
+    failed = run_module(appserver_info, server="tomcat", liferay_home=str(tmp_path))
     assert "no Tomcat found" in failed["msg"] and "mail_session_tomcat_base" in failed["msg"]
     tomcat_bundle(tmp_path, version="9.0.56")
     tomcat_bundle(tmp_path, version="9.0.83")
-    failed = run_module(liferay_appserver_info, server="tomcat", liferay_home=str(tmp_path))
+    failed = run_module(appserver_info, server="tomcat", liferay_home=str(tmp_path))
     assert "found more than once" in failed["msg"] and "tomcat-9.0.56" in failed["msg"]
 
 
 def test_the_session_liferay_will_look_up_is_read_back(run_module, tmp_path):
     base = tomcat_bundle(tmp_path)
     info = dict(server="tomcat", liferay_home=str(tmp_path), jndi_name="mail/MailSession")
-    result = run_module(liferay_appserver_info, **info)
+    result = run_module(appserver_info, **info)
     assert result["session"] is None
     assert result["problems"] == [
         'no <Resource name="mail/MailSession"> in %s: Liferay\'s lookup of mail/MailSession fails' % root_xml(base)
     ]
     add_resource(run_module, root_xml(base))
-    result = run_module(liferay_appserver_info, **info)
+    result = run_module(appserver_info, **info)
     assert result["problems"] == []
     assert result["session"]["servers"]["smtp"]["host"] == "smtp.example.com"
     # a jakarta resource in a Tomcat 9: the lookup returns nothing
     add_resource(run_module, root_xml(base), type="jakarta.mail.Session")
-    result = run_module(liferay_appserver_info, **info)
+    result = run_module(appserver_info, **info)
     assert "has type 'jakarta.mail.Session', but this Tomcat serves javax.mail.Session" in result["problems"][0]
 
 
 def test_wildfly_is_found_and_its_session_read_back(run_module, tmp_path):
     config = wildfly_bundle(tmp_path)
     info = dict(server="wildfly", liferay_home=str(tmp_path), jndi_name="java:jboss/mail/MailSession")
-    result = run_module(liferay_appserver_info, **info)
+    result = run_module(appserver_info, **info)
     assert result["wildfly_config"] == str(config)
     assert result["mail_namespace"] == "urn:jboss:domain:mail:4.0"
     assert result["session"] is None and "no mail-session" in result["problems"][0]
     run_module(wildfly_mail_session, path=str(config), servers=servers("ssl", "imap"))
-    result = run_module(liferay_appserver_info, **info)
+    result = run_module(appserver_info, **info)
     assert result["problems"] == []
     assert result["session"]["servers"] == {
         "smtp": {
@@ -533,7 +534,7 @@ def test_wildfly_is_found_and_its_session_read_back(run_module, tmp_path):
     }
     # the default session's binding is an expression: WildFly's default value is what counts
     default = run_module(
-        liferay_appserver_info, server="wildfly", wildfly_config=str(config), jndi_name="java:jboss/mail/Default"
+        appserver_info, server="wildfly", wildfly_config=str(config), jndi_name="java:jboss/mail/Default"
     )
     assert default["session"]["servers"]["smtp"]["host"] == "localhost"
     assert default["session"]["servers"]["smtp"]["port"] == 25

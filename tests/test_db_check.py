@@ -1,4 +1,4 @@
-"""liferay_mail_db_check against a real PostgreSQL (and MariaDB), with tables shaped like Liferay's.
+"""db_override_info against a real PostgreSQL (and MariaDB), with tables shaped like Liferay's.
 
 Both servers come from Debian packages and are started by these tests as throwaway
 instances on 127.0.0.1 (tests/dbserver.py). The tables are Liferay's own DDL, cut to the
@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 import re
 
-import liferay_mail_db_check
 import pytest
-from ansible.module_utils.liferay_osgi import COMPANY_PID, SYSTEM_PID
 from dbserver import DatabaseServerError, MariaDBServer, PostgresServer
 from osgi_testlib import module_runner
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import COMPANY_PID, SYSTEM_PID
+from ansible_collections.liferay_ops.mail.plugins.modules import db_override_info
 
 DB_PASSWORD = "Db-Pa55;'\"$(x)"
 SYSTEM_SMTP_PASSWORD = "SysSmtpS3cret!"
@@ -276,7 +277,7 @@ def postgres():
 
 @pytest.fixture
 def run_module(monkeypatch, capsys, tmp_path):
-    return module_runner(liferay_mail_db_check.main, monkeypatch, capsys, tmp_path)
+    return module_runner(db_override_info.main, monkeypatch, capsys, tmp_path)
 
 
 def pg_args(server, **extra):
@@ -442,8 +443,25 @@ def test_fail_on_override(run_module, postgres):
 
 
 def test_unix_socket_connection(run_module, postgres):
+    # the superuser without a password: the socket trusts it, TCP (scram-sha-256) would refuse it
+    over_tcp = run_module(**pg_args(postgres, user="postgres", password=""))
+    assert over_tcp["failed"] is True and "could not query" in over_tcp["msg"]
+
     result = run_module(**pg_args(postgres, unix_socket=postgres.sockets, user="postgres", password=""))
-    assert result["overrides"]
+
+    assert not result.get("failed"), result.get("msg")
+    assert result["tables"] == ["company", "configuration_", "portalpreferences", "portalpreferencevalue"]
+    # the same rows as over TCP with Liferay's own account
+    assert result["overrides"] == run_module(**pg_args(postgres))["overrides"]
+    company = next(f for f in result["overrides"] if f["company_id"] == 20097 and "mail.session.mail" in f["keys"])
+    assert company["source"] == "PortalPreferences" and company["active"] is True
+    assert company["keys"]["mail.session.mail.smtp.host"] == "old.example.com"
+    assert company["keys"]["mail.session.mail.smtp.port"] == "25"
+    assert company["keys"]["mail.session.mail.smtp.password"] == "********"
+    dormant = next(f for f in result["overrides"] if f["company_id"] == 30000)
+    assert dormant["keys"]["mail.session.mail.smtp.host"] == "dormant.example.com" and dormant["active"] is False
+    assert result["jndi_name"] == "mail/MailSession"
+    assert_no_secret(result)
 
 
 def test_wrong_password_fails_without_showing_it(run_module, postgres):
@@ -464,13 +482,13 @@ def test_empty_database_finds_nothing(run_module, postgres):
 
 def test_password_never_on_the_command_line(monkeypatch, postgres, run_module):
     seen = []
-    real = liferay_mail_db_check.AnsibleModule.run_command
+    real = db_override_info.AnsibleModule.run_command
 
     def spy(self, args, **kwargs):
         seen.append((list(args), dict(kwargs.get("environ_update") or {})))
         return real(self, args, **kwargs)
 
-    monkeypatch.setattr(liferay_mail_db_check.AnsibleModule, "run_command", spy)
+    monkeypatch.setattr(db_override_info.AnsibleModule, "run_command", spy)
     run_module(**pg_args(postgres))
     assert seen
     for argv, env in seen:
@@ -488,14 +506,14 @@ def test_mysql_command_line(engine):
         "password": DB_PASSWORD,
         "connect_timeout": 7,
     }
-    argv, env = liferay_mail_db_check.build_command(engine, "/usr/bin/mariadb", params, "select 1")
+    argv, env = db_override_info.build_command(engine, "/usr/bin/mariadb", params, "select 1")
     assert argv[:2] == ["/usr/bin/mariadb", "--no-defaults"]  # option files must not change what is checked
     assert "--protocol=TCP" in argv and "--connect-timeout=7" in argv
     assert argv[argv.index("-h") + 1] == "db.example.com" and argv[argv.index("-P") + 1] == "3307"
     assert argv[-2:] == ["-e", "select 1"]
     assert env == {"MYSQL_PWD": DB_PASSWORD}
     assert not any(DB_PASSWORD in arg for arg in argv)
-    argv, _ = liferay_mail_db_check.build_command(engine, "mysql", dict(params, unix_socket="/run/mysqld.sock"), "x")
+    argv, _ = db_override_info.build_command(engine, "mysql", dict(params, unix_socket="/run/mysqld.sock"), "x")
     assert "--socket=/run/mysqld.sock" in argv and "-h" not in argv
 
 

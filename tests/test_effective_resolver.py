@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from ansible.module_utils.liferay_effective import read_chain, resolve
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_effective import read_chain, resolve
 
 FILES = ["portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties"]
 EXTRA = ["inc-a.properties", "inc-b.properties", "sub/inc-c.properties", "inc-d.properties"]

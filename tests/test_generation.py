@@ -1,4 +1,4 @@
-"""Liferay versions -> generation, and the liferay_generation module on fixture installations of both generations.
+"""Liferay versions -> generation, and the generation_info module on fixture installations of both generations.
 
 The fixture trees hold what the module reads in real bundles and Docker images (see
 the module's documentation): ``.liferay-version`` / ``.githash`` / ``.liferay-home``
@@ -13,9 +13,10 @@ from __future__ import annotations
 import itertools
 import zipfile
 
-import liferay_generation
 import pytest
-from ansible.module_utils.liferay_osgi import (
+from osgi_testlib import bundle, module_runner
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
     COMPANY_PID,
     LEGACY,
     OSGI,
@@ -25,7 +26,7 @@ from ansible.module_utils.liferay_osgi import (
     parse_version,
     version_in_text,
 )
-from osgi_testlib import bundle, module_runner
+from ansible_collections.liferay_ops.mail.plugins.modules import generation_info
 
 
 @pytest.mark.parametrize(
@@ -122,7 +123,7 @@ LEGACY_PROPERTIES = (
 
 @pytest.fixture
 def run_module(monkeypatch, capsys, tmp_path):
-    return module_runner(liferay_generation.main, monkeypatch, capsys, tmp_path)
+    return module_runner(generation_info.main, monkeypatch, capsys, tmp_path)
 
 
 @pytest.fixture

@@ -1,15 +1,21 @@
 """The role's settings per Liferay generation, in-process: validation of the issue-6 variables, the mapping of
 instances and server-wide settings, lists in portal-ext.properties and env files, and the modules the role
-added for it (liferay_env_file; liferay_portal_properties' list values and obsolete keys)."""
+added for it (docker_env_file; portal_properties' list values and obsolete keys)."""
 
 from __future__ import annotations
 
 import stat
 
-import liferay_env_file
-import liferay_portal_properties
 import pytest
-from ansible.module_utils.liferay_osgi import (
+from osgi_testlib import module_runner
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import (
+    Findings,
+    portal_properties,
+    validate,
+    verify_targets,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
     LEGACY,
     OSGI,
     OsgiError,
@@ -22,16 +28,15 @@ from ansible.module_utils.liferay_osgi import (
     validate_for_generation,
     validate_settings,
 )
-from osgi_testlib import module_runner
-
-from ansible.module_utils.liferay_mail import Findings, portal_properties, validate, verify_targets
-from ansible.module_utils.liferay_properties import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import (
     PropertiesDocument,
     PropertiesError,
     encode_list,
     split_list,
     unescape_java,
 )
+from ansible_collections.liferay_ops.mail.plugins.modules import docker_env_file
+from ansible_collections.liferay_ops.mail.plugins.modules import portal_properties as portal_properties_module
 
 RELAY = {
     "smtp_host": "smtp.example.com",
@@ -119,6 +124,7 @@ def test_unknown_generation_warns_naming_what_was_read():
         ({"instances": {"web_id": "x"}}, "mail_session_instances: must be a list"),
         ({"instances": [{"web_id": "a.example.com", "company_id": 1}]}, "exactly one of web_id"),
         ({"instances": [{"company_id": "x1"}]}, "company_id 'x1' is not a number"),
+        ({"instances": [{"company_id": 10**20}]}, "company_id 100000000000000000000 is larger than any"),
         ({"instances": [{"web_id": "a/b"}]}, "cannot be part of a file name"),
         ({"instances": [{"web_id": "a.example.com", "state": "gone"}]}, "state 'gone' is not present or absent"),
         ({"instances": [{"web_id": "a.example.com"}, {"web_id": "a.example.com"}]}, "the name is used twice"),
@@ -300,12 +306,12 @@ def test_list_elements_that_need_escaping_are_refused(bad):
 
 @pytest.fixture
 def run_env(monkeypatch, capsys, tmp_path):
-    return module_runner(liferay_env_file.main, monkeypatch, capsys, tmp_path)
+    return module_runner(docker_env_file.main, monkeypatch, capsys, tmp_path)
 
 
 @pytest.fixture
 def run_props(monkeypatch, capsys, tmp_path):
-    return module_runner(liferay_portal_properties.main, monkeypatch, capsys, tmp_path)
+    return module_runner(portal_properties_module.main, monkeypatch, capsys, tmp_path)
 
 
 SECRET = "Env,S3cret${x}"

@@ -3,7 +3,8 @@
 Names: the encoder must produce the examples published by Liferay (portal.properties'
 ``Env:`` lines quoted in shared/reference/liferay-mail.md, and the variables Liferay's
 own liferay-docker scripts set), and a decoder transcribed from
-``ComponentPropertiesUtil._decode`` must invert every generated name.
+``ComponentPropertiesUtil._decode`` must invert every generated name. Every key the role
+writes against the names portal.properties publishes, as data: tests/test_liferay_env_published.py.
 
 Values: Liferay applies them with Commons Configuration's ``setProperty``; the real
 1.10 jar (Debian's libcommons-configuration-java) is driven by
@@ -20,7 +21,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.liferay_osgi import (
+from test_properties_roundtrip import corpus as properties_corpus
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import portal_properties
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
     CHARPOOL_CHARS,
     MASK,
     OsgiError,
@@ -31,9 +35,6 @@ from ansible.module_utils.liferay_osgi import (
     env_name,
     render_env_file,
 )
-from test_properties_roundtrip import corpus as properties_corpus
-
-from ansible.module_utils.liferay_mail import portal_properties
 
 ROOT = Path(__file__).resolve().parent.parent
 JAVA_CLASSPATH = [

@@ -19,9 +19,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.liferay_osgi import COMPANY_PID, parse_config
 from ansible_run import fictional_servers, playbook, write_inventory
+from oracles import liferay_config
 from osgi_testlib import bundle
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import COMPANY_PID
 
 LIFERAY_USER, LIFERAY_GROUP = "nobody", "nogroup"
 SMTP_PASSWORD = "Sm7p-Mode-S3cret"
@@ -110,7 +112,7 @@ def test_read_only_files_are_roots_and_liferay_cannot_write_them(site):
     path = company_file(configs)
     assert owner_group_mode(path) == ("root", LIFERAY_GROUP, 0o640)
     assert as_liferay(base, path) == (True, False)
-    assert parse_config(path.read_text(encoding="ascii"))[0]["outgoingSMTPServer"] == "smtp.example.com"
+    assert liferay_config.load(path.read_text(encoding="ascii"))["outgoingSMTPServer"] == "smtp.example.com"
     assert Path(configs.parent.parent / "portal-ext.properties").owner() == LIFERAY_USER
     again = playbook(inventory(mail_session_osgi_config_mode="read_only", mail_session_file_owner=LIFERAY_USER))
     assert again.returncode == 0, again.output
@@ -136,7 +138,7 @@ def test_writable_files_are_liferays_and_its_write_back_is_warned_as_drift(site)
     assert str(path) in drift[0] and "outgoingSMTPServer differ" in drift[0]
     assert "ui.example.com" not in run.output
     assert SMTP_PASSWORD not in run.output
-    assert parse_config(path.read_text(encoding="ascii"))[0]["outgoingSMTPServer"] == "smtp.example.com"
+    assert liferay_config.load(path.read_text(encoding="ascii"))["outgoingSMTPServer"] == "smtp.example.com"
 
 
 def test_an_unknown_mode_is_refused(site):

@@ -1,4 +1,4 @@
-"""The liferay_osgi_config module, run in-process: idempotence, check mode, diff masking, modes, refusals."""
+"""The osgi_config module, run in-process: idempotence, check mode, diff masking, modes, refusals."""
 
 from __future__ import annotations
 
@@ -11,12 +11,18 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import liferay_osgi_config
 import pytest
 from ansible.module_utils import basic
-from ansible.module_utils.liferay_osgi import COMPANY_PID, SYSTEM_PID, parse_config, render_config
 from ansible_run import ansible_module
+from oracles import liferay_config
 from osgi_testlib import module_runner
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
+    COMPANY_PID,
+    SYSTEM_PID,
+    render_config,
+)
+from ansible_collections.liferay_ops.mail.plugins.modules import osgi_config
 
 SECRET = 'Sm7p-${env:X}"pa ss=w\\rd-Zoë'
 SECRET_MARK = "Sm7p-"
@@ -25,7 +31,7 @@ HEADER = "Managed by Ansible (mail_session role): change the inventory, not this
 
 @pytest.fixture
 def run_module(monkeypatch, capsys, tmp_path):
-    return module_runner(liferay_osgi_config.main, monkeypatch, capsys, tmp_path)
+    return module_runner(osgi_config.main, monkeypatch, capsys, tmp_path)
 
 
 @pytest.fixture
@@ -72,10 +78,11 @@ def test_writes_the_file_liferay_reads_and_a_second_run_changes_nothing(run_modu
 
     assert first["changed"] is True
     assert first["added"] == sorted([*company_args(configs)["properties"], "smtpPassword"])
-    values, problems = parse_config(path.read_text(encoding="ascii"))
-    assert problems == []
-    assert values["smtpPassword"] == SECRET
-    assert values["enableStartTLS"] is True
+    values = liferay_config.load(
+        path.read_text(encoding="ascii"), {"env:X": "a-system-property"}
+    )  # as Liferay reads it
+    assert values == dict(company_args(configs)["properties"], smtpPassword=SECRET)
+    assert liferay_config.java_type(values["enableStartTLS"]) == "Boolean"
     assert values["outgoingSMTPPort"] == "587"
     state = snapshot(path)
 
@@ -156,8 +163,8 @@ def test_a_value_liferay_wrote_back_is_drift_named_and_warned_before_the_rewrite
     assert "ui.example.com" not in warning  # names, never values
     assert "UiTyped" not in result["_printed"]
     assert_hidden(result["_printed"])
-    values, problems = parse_config(path.read_text(encoding="ascii"))
-    assert problems == [] and values["outgoingSMTPServer"] == "smtp.example.com" and "storeProtocol" not in values
+    values = liferay_config.load(path.read_text(encoding="ascii"))
+    assert values["outgoingSMTPServer"] == "smtp.example.com" and "storeProtocol" not in values
 
     again = run_module(**company_args(configs))
     assert (again["changed"], again["drift"], again["warnings"]) == (False, False, [])
@@ -170,7 +177,7 @@ def test_liferays_layout_of_the_same_values_is_no_drift_but_normalised(run_modul
     path = configs / (SYSTEM_PID + ".config")
     # TypedProperties writes an array it is given over several lines (TypedPropertiesTest.testOverwriteArray)
     liferay_write_back(path, {"sendBlacklist": '[\\\r\n  "noreply@example.com",\\\r\n  "test@example.com"\\\r\n]'})
-    assert parse_config(path.read_text(encoding="ascii")) == (properties, [])  # the same values
+    assert liferay_config.load(path.read_text(encoding="ascii")) == properties  # Liferay reads the same values
 
     result = run_module(**args)
 
@@ -264,7 +271,9 @@ def test_diff_masks_secrets_before_and_after(run_module, configs):
 def test_env_reference_is_written_raw_and_recognised_on_the_next_run(run_module, configs):
     args = company_args(configs, secret_properties={"smtpPassword": {"env": "LIFERAY_SMTP_PASSWORD"}})
     run_module(**args)
-    assert 'smtpPassword="${LIFERAY_SMTP_PASSWORD}"' in path_of(configs).read_text()
+    text = path_of(configs).read_text()
+    assert 'smtpPassword="${LIFERAY_SMTP_PASSWORD}"' in text
+    assert liferay_config.load(text, {}, {"LIFERAY_SMTP_PASSWORD": "S3cret"})["smtpPassword"] == "S3cret"
     assert run_module(**args)["changed"] is False
     # a literal password that looks like the reference is something else
     literal = company_args(configs, secret_properties={"smtpPassword": "${LIFERAY_SMTP_PASSWORD}"})
@@ -306,6 +315,14 @@ def test_system_configuration_with_types(run_module, configs):
     assert 'sendBlacklist=["noreply@liferay.com","test@domain.invalid"]' in text
     assert 'throwsExceptionOnFailure=B"true"' in text
     assert 'jndiName="mail/MailSession"' in text
+    values = liferay_config.load(text)
+    assert {name: liferay_config.java_type(value) for name, value in values.items()} == {
+        "batchSize": "String",
+        "jndiName": "String",
+        "sendBlacklist": "String[]",
+        "throwsExceptionOnFailure": "Boolean",
+    }
+    assert values["sendBlacklist"] == ["noreply@liferay.com", "test@domain.invalid"]
 
 
 def test_new_file_is_0640_and_never_readable_by_others(run_module, configs, monkeypatch):
@@ -390,13 +407,13 @@ def test_ansible_cli_with_diff_and_vvv_never_shows_a_secret(tmp_path, configs):
     """Through the real `ansible` CLI; the arguments travel in an extra-vars file, as from inventory."""
     args = company_args(configs)
     args["secret_properties"] = {"smtpPassword": SECRET, "popPassword": {"env": "LIFERAY_POP_PASSWORD"}}
-    returncode, output = ansible_module(tmp_path, "liferay_osgi_config", args, diff=True, args_from_vars=True)
+    returncode, output = ansible_module(tmp_path, "liferay_ops.mail.osgi_config", args, diff=True, args_from_vars=True)
 
     assert returncode == 0, output
     assert 'smtpPassword="********" (changed)' in output
     assert 'outgoingSMTPServer="smtp.example.com"' in output
     assert_hidden(output)
-    assert parse_config(path_of(configs).read_text())[0]["smtpPassword"] == SECRET
+    assert liferay_config.load(path_of(configs).read_text(encoding="ascii"))["smtpPassword"] == SECRET
 
 
 # --------------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from ansible.module_utils.liferay_osgi import (
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
     COMPANY_PID,
     SYSTEM_PID,
     EnvRef,
@@ -26,36 +25,6 @@ BASE = {
     "smtp_user": "liferay@example.com",
     "smtp_password": "s3cret",
 }
-
-
-def java_properties_load(text):
-    """java.util.Properties.load(Reader) for the subset java_properties_text writes (independent reader)."""
-    result = {}
-    for line in io.StringIO(text).read().split("\n"):
-        if not line.strip() or line.lstrip().startswith(("#", "!")):
-            continue
-        key, value, i, escaped = [], [], 0, False
-        target = key
-        line = line.lstrip(" \t\f")
-        while i < len(line):
-            ch = line[i]
-            if escaped:
-                target.append({"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(ch, ch))
-                if ch == "u":
-                    target[-1] = chr(int(line[i + 1 : i + 5], 16))
-                    i += 4
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif target is key and ch in "=: ":
-                target = value
-                rest = line[i + 1 :].lstrip(" \t\f")
-                line, i = rest, -1
-            else:
-                target.append(ch)
-            i += 1
-        result["".join(key)] = "".join(value)
-    return result
 
 
 def test_starttls_relay_with_login():
@@ -95,7 +64,7 @@ def test_plain_relay_turns_liferays_default_starttls_off():
         ("starttls", "pop3", "110", {"mail.pop3.starttls.enable": "true", "mail.pop3.starttls.required": "true"}),
     ],
 )
-def test_incoming_pop3(security, store, port, extra):
+def test_incoming_pop3(security, store, port, extra, java_util_properties):
     settings = dict(BASE, pop_host="pop.example.com", pop_security=security, pop_user="u", pop_password="p")
     attributes, secrets = company_configuration(settings)
     assert attributes["storeProtocol"] == store
@@ -103,7 +72,7 @@ def test_incoming_pop3(security, store, port, extra):
     assert attributes["incomingPOPPort"] == port
     assert attributes["popUserName"] == "u"
     assert "popPassword" in secrets
-    javamail = java_properties_load(attributes["additionalJavaMailProperties"])
+    javamail = java_util_properties(attributes["additionalJavaMailProperties"])
     assert javamail == {"mail.smtp.starttls.required": "true", **extra}
 
 
@@ -114,7 +83,7 @@ def test_imap_is_refused_for_the_new_generation():
     assert "pop3" in str(info.value)
 
 
-def test_javamail_properties_and_their_escaping_round_trip_through_java_properties():
+def test_javamail_properties_and_their_escaping_round_trip_through_java_properties(java_util_properties):
     tricky = {
         "mail.smtp.timeout": 10000,
         "mail.smtp.ssl.trust": "*.example.com relay.example.com",
@@ -124,10 +93,15 @@ def test_javamail_properties_and_their_escaping_round_trip_through_java_properti
         "mail.x": "back\\slash\tand\nnewline",
     }
     attributes, _ = company_configuration(dict(BASE, javamail_properties=tricky))
-    read = java_properties_load(attributes["additionalJavaMailProperties"])
+    read = java_util_properties(attributes["additionalJavaMailProperties"])
     expected = {k: ("true" if v is True else str(v)) for k, v in tricky.items()}
     expected["mail.smtp.starttls.required"] = "true"
     assert read == expected
+
+
+def test_premise_the_reader_is_java_util_properties(java_util_properties):
+    # line continuation, whitespace as separator, \u escapes, '!' comments: Properties.load(Reader), not a guess
+    assert java_util_properties("a b\\\n   c\n\\u0041=x\n! no\nk:v ") == {"a": "bc", "A": "x", "k": "v "}
 
 
 def test_javamail_key_set_by_the_role_is_refused():

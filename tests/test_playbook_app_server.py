@@ -25,8 +25,6 @@ from appserver_bundles import (
 )
 from mailserver import MailServer
 
-from ansible.module_utils.liferay_properties import PropertiesDocument
-
 SMTP_PASSWORD = "Sm7p\"&<'-Zoë>pw"
 POP_PASSWORD = "P0p,secret & <more>"
 MARKS = ("Sm7p", "Zo\u00eb>pw", "P0p,secret", "&amp;lt;more", "db-secret")
@@ -58,8 +56,18 @@ def site(tmp_path):
     return home, inventory
 
 
+_read_properties = None  # the real parser, handed to every test of this module by the fixture below
+
+
+@pytest.fixture(autouse=True)
+def _real_properties_parser(commons_configuration):
+    global _read_properties
+    _read_properties = commons_configuration
+
+
 def props(home):
-    return PropertiesDocument((home / "portal-ext.properties").read_text(encoding="utf-8")).values()
+    """portal-ext.properties as Liferay reads it: the real Commons Configuration 1.10 (getString, tests/conftest.py)."""
+    return {key: pair[0] for key, pair in _read_properties(home / "portal-ext.properties").items()}
 
 
 def mail_resource(path):

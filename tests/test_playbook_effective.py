@@ -228,7 +228,7 @@ def test_a_change_without_a_restart_service_warns_per_host_and_flags_restart_pen
     (tmp_path / "play.yml").write_text(
         "- hosts: liferay\n"
         "  gather_facts: false\n"
-        "  roles: [mail_session]\n"
+        "  roles: [liferay_ops.mail.mail_session]\n"
         "  post_tasks:\n"
         "    - name: Record the flag and what Liferay will use\n"
         "      ansible.builtin.lineinfile:\n"

@@ -13,20 +13,19 @@ from __future__ import annotations
 import stat
 
 import pytest
-from ansible.module_utils.liferay_osgi import (
+from ansible_run import fictional_servers, playbook, write_inventory
+from appserver_bundles import root_xml, tomcat_bundle
+from dbserver import DatabaseServerError, PostgresServer
+from oracles import liferay_config
+from osgi_testlib import bundle
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
     COMPANY_PID,
     SYSTEM_PID,
     decode_env_name,
     encode_env_value,
     env_name,
-    parse_config,
 )
-from ansible_run import fictional_servers, playbook, write_inventory
-from appserver_bundles import root_xml, tomcat_bundle
-from dbserver import DatabaseServerError, PostgresServer
-from osgi_testlib import bundle
-
-from ansible.module_utils.liferay_properties import PropertiesDocument
 
 HEADER = "# Managed by Ansible (mail_session role): change the inventory, not this file\n"
 # a literal ${ (Liferay would interpolate it), a quote, '=', a backslash, a space and a non-ASCII letter
@@ -117,8 +116,18 @@ def config_path(directory, pid=COMPANY_PID, scope=None):
     return directory / name
 
 
+_read_properties = None  # the real parser, handed to every test of this module by the fixture below
+
+
+@pytest.fixture(autouse=True)
+def _real_properties_parser(commons_configuration):
+    global _read_properties
+    _read_properties = commons_configuration
+
+
 def props(home):
-    return PropertiesDocument((home / "portal-ext.properties").read_text(encoding="utf-8")).values()
+    """portal-ext.properties as Liferay reads it: the real Commons Configuration 1.10 (getString, tests/conftest.py)."""
+    return {key: pair[0] for key, pair in _read_properties(home / "portal-ext.properties").items()}
 
 
 def mode(path):
@@ -148,9 +157,8 @@ def test_2026_converges_to_config_files_then_changes_nothing(site):
     company = config_path(configs(home))
     assert company.read_text(encoding="utf-8") == COMPANY_CONFIG
     assert mode(company) == 0o640
-    attributes, problems = parse_config(company.read_text(encoding="utf-8"))
-    assert problems == []
-    assert attributes["smtpPassword"] == SMTP_PASSWORD  # the literal ${ is not a reference
+    attributes = liferay_config.load(company.read_text(encoding="utf-8"), {"x": "a-system-property"})
+    assert attributes["smtpPassword"] == SMTP_PASSWORD  # the literal ${x} is not a reference
     assert attributes["popPassword"] == POP_PASSWORD
     # nothing server-wide given: no system configuration
     assert not config_path(configs(home), SYSTEM_PID).exists()
@@ -224,9 +232,12 @@ def test_instances_and_server_wide_settings(site):
         'storeProtocol="pop3s"\n'
         'transportProtocol="smtp"\n'
     )
-    extranet, problems = parse_config(config_path(directory, scope="extranet").read_text(encoding="utf-8"))
-    assert problems == []
+    intranet = liferay_config.load(config_path(directory, scope="intranet.example.com").read_text(encoding="utf-8"))
+    assert (intranet["companyWebId"], intranet["smtpPassword"]) == ("intranet.example.com", INSTANCE_PASSWORD)
+    assert intranet["popPassword"] == POP_PASSWORD
+    extranet = liferay_config.load(config_path(directory, scope="extranet").read_text(encoding="utf-8"))
     assert extranet["companyId"] == 30000
+    assert liferay_config.java_type(extranet["companyId"]) == "Long"  # ConfigurationFileInstaller casts to Long
     assert extranet["enablePOPServerNotifications"] is True
     assert extranet["outgoingSMTPServer"] == "smtp.example.com"  # the global settings, merged
     assert config_path(directory, SYSTEM_PID).read_text(encoding="utf-8") == (
@@ -235,6 +246,14 @@ def test_instances_and_server_wide_settings(site):
         'sendBlacklist=["noreply@example.com","test@example.com"]\n'
         'throwsExceptionOnFailure=B"true"\n'
     )
+    server_wide = liferay_config.load(config_path(directory, SYSTEM_PID).read_text(encoding="utf-8"))
+    assert {name: liferay_config.java_type(value) for name, value in server_wide.items()} == {
+        "auditTrail": "String",
+        "batchSize": "String",  # a String attribute in MailSettingSystemConfiguration
+        "sendBlacklist": "String[]",
+        "throwsExceptionOnFailure": "Boolean",
+    }
+    assert server_wide["sendBlacklist"] == ["noreply@example.com", "test@example.com"]
     for path in directory.iterdir():
         assert mode(path) == 0o640, path
     assert "intranet.example.com (present)" in run.output  # loop items carry names, not passwords
@@ -298,9 +317,11 @@ def test_password_from_the_environment_and_no_secret_at_any_verbosity(site):
     assert run.returncode == 0, run.output
     text = config_path(configs(home)).read_text(encoding="utf-8")
     assert 'smtpPassword="${LIFERAY_SMTP_PASSWORD}"\n' in text
-    assert 'popPassword="P0p-secret\\u0024\\u007bLIFERAY_HOME\\u007d"\n' in text
     assert "${LIFERAY_HOME}" not in text
-    attributes, _ = parse_config(text)
+    # Liferay's environment has both variables: the reference is substituted, the literal look-alike is not
+    environ = {"LIFERAY_SMTP_PASSWORD": "Sm7p-from-the-environment", "LIFERAY_HOME": "/opt/liferay"}
+    attributes = liferay_config.load(text, {}, environ)
+    assert attributes["smtpPassword"] == "Sm7p-from-the-environment"
     assert attributes["popPassword"] == pop_literal
     assert_no_secret(run.output, pop_literal)
 

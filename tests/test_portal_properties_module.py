@@ -1,4 +1,4 @@
-"""The liferay_portal_properties module, run in-process the way Ansible's own unit tests run modules.
+"""The portal_properties module, run in-process the way Ansible's own unit tests run modules.
 
 The realistic file is tests/fixtures/portal-ext.properties. Liferay's view of the
 edited file is checked with the real Commons Configuration 1.10 jar (the
@@ -15,16 +15,15 @@ import stat
 import subprocess
 from pathlib import Path
 
-import liferay_portal_properties
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible_run import ansible_module
 
-from ansible.module_utils.liferay_properties import encode_value
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import encode_value
+from ansible_collections.liferay_ops.mail.plugins.modules import portal_properties
 
 ROOT = Path(__file__).resolve().parent.parent
-ROLE = ROOT / "roles" / "mail_session"
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "portal-ext.properties"
 
 # the value of jdbc.default.password in the fixture: not managed by the module,
@@ -94,7 +93,7 @@ def run_module(monkeypatch, capsys, tmp_path):
         monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
         capsys.readouterr()  # drop anything printed before
         with pytest.raises(SystemExit) as exited:
-            liferay_portal_properties.main()
+            portal_properties.main()
         printed = capsys.readouterr().out
         result = json.loads(printed)
         assert exited.value.code == (1 if result.get("failed") else 0)
@@ -683,12 +682,18 @@ def test_file_ending_in_a_dangling_continuation_fails_clearly_and_is_untouched(r
 
 
 def test_malformed_unicode_escape_is_reported_as_a_warning_that_liferay_ignores_the_file(
-    run_module, tmp_path, commons_configuration
+    run_module, tmp_path, commons_configuration, liferay_chain
 ):
     path = write(tmp_path / "portal-ext.properties", "a=1\nbroken.key=caf\\u00ZZ\n")
-    # the premise: the real parser refuses the whole file
-    with pytest.raises(subprocess.CalledProcessError):
+    # the premise: the real parser refuses the whole file, for this escape
+    with pytest.raises(subprocess.CalledProcessError) as refused:
         commons_configuration(path)
+    assert (
+        "Caused by: org.apache.commons.configuration.ConfigurationRuntimeException: "
+        "Unable to parse unicode value: 00ZZ" in refused.value.stderr
+    )
+    # and Liferay's aggregation skips it whole: not even a=1 is read
+    assert liferay_chain(tmp_path) == {}
 
     result = run_module(path=str(path), properties={HOST: "x"})
 
@@ -758,7 +763,7 @@ def test_new_file_holds_only_the_managed_block(run_module, tmp_path):
 
 def test_ansible_cli_run_with_diff_and_vvv_never_shows_a_secret(tmp_path, portal_file, commons_configuration):
     returncode, output = ansible_module(
-        tmp_path, "liferay_portal_properties", mail_args(portal_file), diff=True, args_from_vars=True
+        tmp_path, "liferay_ops.mail.portal_properties", mail_args(portal_file), diff=True, args_from_vars=True
     )
 
     assert returncode == 0, output
@@ -775,7 +780,9 @@ def test_ansible_cli_refusal_never_shows_a_secret(tmp_path, portal_file):
     state = snapshot(portal_file)
     args = mail_args(portal_file, secret_properties={"mail.session.mail.smtp.password": SECRET + " "})
 
-    returncode, output = ansible_module(tmp_path, "liferay_portal_properties", args, diff=True, args_from_vars=True)
+    returncode, output = ansible_module(
+        tmp_path, "liferay_ops.mail.portal_properties", args, diff=True, args_from_vars=True
+    )
 
     assert returncode != 0
     assert "FAILED" in output

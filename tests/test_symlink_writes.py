@@ -17,14 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import liferay_env_file
-import liferay_osgi_config
-import liferay_portal_properties
-import liferay_tomcat_mail_resource
 import pytest
-import wildfly_mail_session
-from ansible.module_utils.liferay_osgi import COMPANY_PID, env_name, parse_config
+from oracles import liferay_config
 from osgi_testlib import module_runner
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import COMPANY_PID, env_name
+from ansible_collections.liferay_ops.mail.plugins.modules import (
+    docker_env_file,
+    osgi_config,
+    portal_properties,
+    tomcat_mail_resource,
+    wildfly_mail_session,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HOST_VAR = env_name("mail.session.mail.smtp.host")
@@ -45,13 +49,13 @@ class Writer:
 
 
 def _osgi_holds(text, host):
-    values, problems = parse_config(text)
-    return not problems and values.get("outgoingSMTPServer") == host
+    reading = liferay_config.read(text)  # as Liferay reads it
+    return reading.clean and reading.values.get("outgoingSMTPServer") == host
 
 
 WRITERS = {
     "portal_properties": Writer(
-        module=liferay_portal_properties,
+        module=portal_properties,
         link="liferay/portal-ext.properties",
         original=lambda: (
             b"jdbc.default.url=jdbc:postgresql://db/lportal\nmail.session.mail.smtp.host=old.example.com\n"
@@ -61,7 +65,7 @@ WRITERS = {
         holds=lambda text, host: ("mail.session.mail.smtp.host=%s\n" % host) in text,
     ),
     "osgi_config": Writer(
-        module=liferay_osgi_config,
+        module=osgi_config,
         link="liferay/osgi/configs/" + CONFIG_NAME,
         original=lambda: (
             b'# kept in the config repository\noutgoingSMTPServer="old.example.com"\ntransportProtocol="smtp"\n'
@@ -75,7 +79,7 @@ WRITERS = {
         holds=_osgi_holds,
     ),
     "env_file": Writer(
-        module=liferay_env_file,
+        module=docker_env_file,
         link="srv/liferay-mail.env",
         original=lambda: ("# old\n%s=old.example.com\nLIFERAY_X=kept\n" % HOST_VAR).encode(),
         kept="%s=old.example.com" % HOST_VAR,  # only in the diff's before: the module owns the file
@@ -83,7 +87,7 @@ WRITERS = {
         holds=lambda text, host: ("%s=%s\n" % (HOST_VAR, host)) in text,
     ),
     "tomcat_mail_resource": Writer(
-        module=liferay_tomcat_mail_resource,
+        module=tomcat_mail_resource,
         link="tomcat/conf/Catalina/localhost/ROOT.xml",
         original=lambda: (FIXTURES / "tomcat" / "ROOT.xml").read_bytes(),
         kept='name="jdbc/LiferayPool"',
@@ -280,13 +284,13 @@ def test_a_symlink_loop_fails_clearly(writer, run, tmp_path):
 
 
 # --------------------------------------------------------------------------
-# liferay_osgi_config state=absent on a link: the link goes, the target stays
+# osgi_config state=absent on a link: the link goes, the target stays
 # --------------------------------------------------------------------------
 
 
 @pytest.fixture
 def run_osgi(monkeypatch, capsys, tmp_path):
-    return module_runner(liferay_osgi_config.main, monkeypatch, capsys, tmp_path)
+    return module_runner(osgi_config.main, monkeypatch, capsys, tmp_path)
 
 
 def test_absent_removes_the_link_and_leaves_the_target_alone(run_osgi, tmp_path):

@@ -36,8 +36,6 @@ import pytest
 from ansible_run import playbook, write_inventory
 from mailserver import MailServer, free_ports
 
-from ansible.module_utils.liferay_properties import PropertiesDocument
-
 CATALINA_HOME = Path("/usr/share/tomcat10")
 MAIL_JARS = (Path("/usr/share/java/jakarta-mail.jar"), Path("/usr/share/java/jakarta-activation.jar"))
 PACKAGES = "tomcat10-common libjakarta-mail-java libjakarta-activation-java default-jdk-headless"
@@ -259,7 +257,7 @@ def send_and_read_back(tomcat, server, user, password, store_protocol):
     return body
 
 
-def test_starttls_submission_with_pop3s(site, tmp_path, mail_server, truststore):
+def test_starttls_submission_with_pop3s(site, tmp_path, mail_server, truststore, commons_configuration):
     home, inventory = site
     base, http_port = make_base(tmp_path)
     inv = inventory(
@@ -296,7 +294,8 @@ def test_starttls_submission_with_pop3s(site, tmp_path, mail_server, truststore)
     assert 'type="jakarta.mail.Session"' in context  # Tomcat 10, detected from CATALINA_HOME/lib/catalina.jar
     assert '<Environment name="liferay/test" value="kept as it was"' in context
     assert "p@ss,w0rd ü&quot;" in context
-    props = PropertiesDocument((home / "portal-ext.properties").read_text(encoding="utf-8")).values()
+    # read back by the real Commons Configuration 1.10, as Liferay reads it (getString)
+    props = {key: pair[0] for key, pair in commons_configuration(home / "portal-ext.properties").items()}
     assert props["mail.session.jndi.name"] == "mail/MailSession"
     assert not [key for key in props if key.startswith("mail.session.mail")]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible.module_utils.liferay_mail import portal_properties, validate
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import portal_properties, validate
 
 PASSWORD = "Pw-7f3k,Q9"
 POP_PASSWORD = "Pop-Zz81x"

@@ -5,16 +5,20 @@ keeps the default sender there, and its verification really talked to the mail c
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
+
+# the .config oracle of the pytest suite: Liferay's own reader rewritten from its source (tests/oracles/)
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests"))
+from oracles import liferay_config
 
 PREFIX = "mail.session."
 COMPANY_PID = "com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration"
 INSTANCE = "intranet.example.test"
-# the inventory's password and how a .config string must spell it: a space as "\ ", a non-ASCII
-# letter as \uXXXX, a quote as \" (roles/mail_session/module_utils/liferay_osgi.py, escape_string)
+# the inventory's password: a space, a non-ASCII letter and a quote, which the .config file must escape
 CREDENTIAL = 'p@ss,w0rd ü"'
-CREDENTIAL_IN_CONFIG = 'p@ss,w0rd\\ \\u00fc\\"'
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +31,11 @@ def configs_dir(home):
     return home + "/osgi/configs"
 
 
-def config_lines(liferay, path):
-    """{attribute: raw value} of a .config file (one attribute per line, a comment header)."""
+def liferay_reads(liferay, path):
+    """({attribute: value} as Liferay reads the .config file, its raw text); fails if Liferay would
+    log errors or drop lines (the oracle's messages never show the file's text)."""
     text = liferay.file(path).content_string
-    return dict(line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))
+    return liferay_config.load(text), text
 
 
 def assert_private(liferay, path):
@@ -44,32 +49,32 @@ def test_the_company_configuration_holds_the_inventorys_settings(liferay, lifera
     assert liferay_vars["mail_session_smtp_password"] == liferay_vars["mail_session_pop_password"] == CREDENTIAL
     path = "%s/%s.config" % (configs_dir, COMPANY_PID)
     assert_private(liferay, path)
-    lines = config_lines(liferay, path)
-    # compared here, not in an assert of the lines, so that a failure never shows a password
-    wrong = [name for name in ("smtpPassword", "popPassword") if lines.pop(name, None) != '"%s"' % CREDENTIAL_IN_CONFIG]
-    assert not wrong, "not the inventory's password, escaped for a .config file: %s" % wrong
-    text = liferay.file(path).content_string
-    assert CREDENTIAL not in text and "ü" not in text
-    assert lines["outgoingSMTPServer"] == '"mail"'
-    assert lines["outgoingSMTPPort"] == '"587"'
-    assert lines["enableStartTLS"] == 'B"true"'
-    assert lines["transportProtocol"] == '"smtp"'
-    assert lines["smtpUserName"] == '"liferay@example.test"'
-    assert lines["storeProtocol"] == '"pop3s"'
-    assert lines["incomingPOPServer"] == '"mail"'
-    assert lines["incomingPOPPort"] == '"995"'
-    assert "companyWebId" not in lines and "companyId" not in lines
+    values, text = liferay_reads(liferay, path)
+    # compared here, not in an assert of the values, so that a failure never shows a password
+    wrong = [name for name in ("smtpPassword", "popPassword") if values.pop(name, None) != CREDENTIAL]
+    assert not wrong, "Liferay does not read the inventory's password from the file: %s" % wrong
+    assert CREDENTIAL not in text and "ü" not in text  # escaped, never in plain text
+    assert values["outgoingSMTPServer"] == "mail"
+    assert values["outgoingSMTPPort"] == "587"  # a String attribute
+    assert values["enableStartTLS"] is True
+    assert values["transportProtocol"] == "smtp"
+    assert values["smtpUserName"] == "liferay@example.test"
+    assert values["storeProtocol"] == "pop3s"
+    assert values["incomingPOPServer"] == "mail"
+    assert values["incomingPOPPort"] == "995"
+    assert "companyWebId" not in values and "companyId" not in values
 
 
 def test_the_instance_has_its_own_scoped_configuration(liferay, configs_dir):
     path = "%s/%s.scoped~%s.config" % (configs_dir, COMPANY_PID, INSTANCE)
     assert_private(liferay, path)
-    lines = config_lines(liferay, path)
-    assert lines["companyWebId"] == '"%s"' % INSTANCE
-    assert lines["outgoingSMTPServer"] == '"mail"'
-    assert lines["outgoingSMTPPort"] == '"465"'
-    assert lines["enableStartTLS"] == 'B"false"'
-    assert lines.get("smtpPassword") == '"%s"' % CREDENTIAL_IN_CONFIG, "not the escaped password"
+    values, _text = liferay_reads(liferay, path)
+    assert values["companyWebId"] == INSTANCE
+    assert values["outgoingSMTPServer"] == "mail"
+    assert values["outgoingSMTPPort"] == "465"
+    assert values["enableStartTLS"] is False
+    wrong = values.pop("smtpPassword", None) != CREDENTIAL  # a failure never shows the password
+    assert not wrong, "Liferay does not read the inventory's password from the file"
 
 
 def test_only_the_roles_configuration_files(liferay, configs_dir):
