@@ -1,10 +1,22 @@
 """mail_session_verify against a real Postfix + Dovecot on 127.0.0.1 (tests/mailserver.py).
 
-The module runs in-process (the way Ansible's own unit tests run modules) and,
-once, through the real ``ansible`` CLI at -vvv. Failure modes real servers cannot
-be made to produce on demand (a server that accepts and never answers, one that
-echoes the password back, one that starts late) are tiny Python listeners on
-127.0.0.1 started by the tests themselves.
+The module runs in-process (the way Ansible's own unit tests run modules), as a process the way
+Ansible runs it (for the tests that need a network or mount namespace of their own), and once
+through the real ``ansible`` CLI at -vvv.
+
+What is proven against what:
+
+- the real Postfix + Dovecot: every good path, round trips, wrong passwords, TLS/plain-text
+  mix-ups, STARTTLS not offered, an untrusted CA, and a host-name mismatch (the real servers'
+  certificate reached by a name it does not carry, mapped to 127.0.0.1 by an /etc/hosts of a
+  private mount namespace);
+- the kernel, no server at all: a closed port (refused), packets dropped by an nftables rule in a
+  network namespace reached over a veth pair (timeout), the retry schedule read from the SYNs'
+  kernel timestamps on loopback (tests/packet_trace.py), and name lookups answered by a DNS
+  responder the test runs in a namespace of its own (tests/dns_server.py, tests/netns.py);
+- tiny Python listeners on 127.0.0.1 started by the tests, for what real servers cannot be made
+  to do on demand: accept and never answer, stall after EHLO, after AUTH or in the TLS handshake,
+  echo the password back, start late, offer AUTH without STARTTLS.
 """
 
 from __future__ import annotations
@@ -12,23 +24,27 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime
+import itertools
 import json
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
-import mail_session_verify
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible_run import ansible_module
 from mailserver import MailServer, free_ports
+from netns import NetNS, missing_requirements, module_process
+from packet_trace import TCPTrace
+
+from ansible_collections.liferay_ops.mail.plugins.modules import verify as mail_session_verify
 
 ROOT = Path(__file__).resolve().parent.parent
-ROLE = ROOT / "roles" / "mail_session"
 HOST = "127.0.0.1"
 USER = MailServer.USER
 PASSWORD = MailServer.PASSWORD
@@ -454,31 +470,6 @@ def test_wrong_pop3_password_is_auth_and_never_shown(run_module, mail_server):
     assert_hidden(result["printed"])
 
 
-def test_closed_port_is_refused(run_module):
-    port = free_ports(1)[0]
-
-    result = run_module(smtp={"host": HOST, "port": port, "security": "starttls"})
-
-    check = result["smtp"]
-    assert check["error_class"] == "refused"
-    assert check["error"] == "SMTP %s:%d: connection refused (nothing listens on port %d, or a firewall rejects it)" % (
-        HOST,
-        port,
-        port,
-    )
-
-
-def test_unresolvable_host_is_dns(run_module):
-    result = run_module(store={"protocol": "imap", "host": "mail.example.invalid", "security": "ssl"})
-
-    check = result["store"]
-    assert check["error_class"] == "dns"
-    assert check["port"] == 993
-    assert check["error"].startswith(
-        "IMAP mail.example.invalid:993: the host name mail.example.invalid does not resolve"
-    )
-
-
 def test_tls_spoken_to_a_plain_text_port_is_tls_handshake_with_hint(run_module, mail_server):
     result = run_module(smtp=smtp(mail_server, "smtp", "ssl", user=""), ca_file=str(mail_server.ca_file))
 
@@ -535,23 +526,62 @@ def test_untrusted_certificate_without_ca_file(run_module, mail_server):
     assert_hidden(result["printed"])
 
 
-def test_certificate_for_another_host_name(run_module, mail_server):
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(mail_server.other_cert, mail_server.other_key)
+def private_hosts(tmp_path, names):
+    """A wrapper command: a private mount namespace (same network) in which /etc/hosts maps each of
+    names to 127.0.0.1 and host names are looked up in that file only (nsswitch "hosts: files"), so
+    no DNS server is asked."""
+    hosts = tmp_path / "hosts"
+    hosts.write_text("".join("127.0.0.1 %s\n" % name for name in names), encoding="utf-8")
+    nsswitch = tmp_path / "nsswitch.conf"
+    nsswitch.write_text("passwd: files\ngroup: files\nshadow: files\nhosts: files\n", encoding="utf-8")
+    script = 'mount --bind "$0" /etc/hosts && mount --bind "$1" /etc/nsswitch.conf && shift && exec "$@"'
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, str(hosts), str(nsswitch)]
 
-    def tls_smtp(server, conn):
-        with context.wrap_socket(conn, server_side=True) as tls:
-            server.send(tls, "220 other.example.test ESMTP")
-            server.stopped.wait(5)
 
-    with FakeServer(tls_smtp) as server:
-        result = run_module(
-            smtp={"host": HOST, "port": server.port, "security": "ssl"}, ca_file=str(mail_server.ca_file)
+@pytest.mark.parametrize(
+    ("smtp_port", "smtp_security", "store_port", "store_security"),
+    [("smtps", "ssl", "imaps", "ssl"), ("submission", "starttls", "pop3", "starttls")],
+)
+def test_certificate_for_another_host_name_on_the_real_servers(
+    mail_server, tmp_path, smtp_port, smtp_security, store_port, store_security
+):
+    need_root()
+    other = "mail.liferay.test"
+    # the premise: the real servers' certificate names localhost and 127.0.0.1, not the other name
+    san = subprocess.run(
+        ["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", str(mail_server.cert_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "DNS:localhost" in san and "IP Address:127.0.0.1" in san and other not in san
+    wrapper = private_hosts(tmp_path, ["localhost", other])
+
+    def args(host):
+        return {
+            "smtp": dict(smtp(mail_server, smtp_port, smtp_security), host=host),
+            "store": dict(store(mail_server, store_port, store_security), host=host),
+            "ca_file": str(mail_server.ca_file),
+            "fail_on_error": False,
+        }
+
+    # the control: the same servers, CA and lookup by a name the certificate lists
+    named, _ = module_process(args("localhost"), wrapper)
+    mismatch, _ = module_process(args(other), wrapper)
+
+    assert named["smtp"]["ok"] and named["store"]["ok"], named["summary"]
+    assert named["smtp"]["authenticated"] and named["store"]["authenticated"]
+    for name, port_name in (("smtp", smtp_port), ("store", store_port)):
+        check = mismatch[name]
+        label = {"smtp": "SMTP", "store": "IMAP" if store_port.startswith("imap") else "POP3"}[name]
+        assert check["error_class"] == "certificate", check["error"]
+        assert check["error"] == (
+            "%s %s:%d: certificate verification failed (Hostname mismatch, certificate is not valid for '%s'.): "
+            "the certificate was not issued for %s; connect with a name it lists"
+            % (label, other, mail_server.ports[port_name], other, other)
         )
-
-    check = result["smtp"]
-    assert check["error_class"] == "certificate"
-    assert "mismatch" in check["error"] and "not issued for 127.0.0.1" in check["error"]
+        assert check["authenticated"] is False
+    assert_hidden(json.dumps(mismatch))
 
 
 def test_tls_verify_false_accepts_the_certificate_with_a_warning(run_module, mail_server):
@@ -574,30 +604,246 @@ def test_bad_ca_file_fails_clearly(run_module, tmp_path):
 
 
 # --------------------------------------------------------------------------
-# timeouts, retries, fail_on_error
+# timing and classification: each fault's class and the time it takes to be reported
 # --------------------------------------------------------------------------
+#
+# Margins, chosen for a loaded 2-core machine: a check that has to wait for its deadline takes
+# at least 0.9 * timeout (it never ends early) and at most timeout + 2 s (measured at a load
+# average of 6-13: the attempt 1.99-2.01 s, the whole module 2.00-2.48 s for a 2 s timeout); a
+# refused connection, which must not wait, under 1 s for the attempt and 2 s for the module with
+# a 10 s timeout (measured: 1-3 ms and 0.10-0.39 s). A retry's wait on the wire is at least its
+# delay and at most delay + max(0.3 s, 25 %) (measured: +1 to +24 ms).
+
+FAULT_TIMEOUT = 2.0
+SLACK = 2.0
 
 
-def test_server_that_never_answers_times_out_within_the_timeout(run_module):
-    with FakeServer(silent) as server:
-        result = run_module(
-            store={"protocol": "pop3", "host": HOST, "port": server.port, "security": "none"}, timeout=1
+def need_root():
+    """The tests of real network paths must not be skipped: make test runs them as root."""
+    problems = missing_requirements()
+    if problems:
+        pytest.fail(
+            "this test proves the behaviour on a real network path (network namespace, nftables, packet "
+            "timestamps) and is never skipped: " + "; ".join(problems)
         )
 
-    check = result["store"]
-    assert check["error_class"] == "timeout"
-    assert check["error"].startswith("POP3 %s:%d: no greeting within 1 s" % (HOST, server.port))
-    assert result["elapsed"] < 1 + 1
-    assert 900 <= check["latency_ms"] < 2000
+
+def assert_waited_for_the_timeout(result, check, timeout=FAULT_TIMEOUT):
+    latency = check["latency_ms"] / 1000
+    assert timeout * 0.9 <= latency <= timeout + SLACK, "attempt took %.3f s, timeout %g s" % (latency, timeout)
+    elapsed = result["elapsed"]
+    assert timeout * 0.9 <= elapsed <= timeout + SLACK, "module took %.3f s, timeout %g s" % (elapsed, timeout)
 
 
-def test_silent_server_during_tls_handshake_is_bounded_too(run_module):
-    with FakeServer(silent) as server:
-        result = run_module(smtp={"host": HOST, "port": server.port, "security": "ssl"}, timeout=1)
+def silent_recording(server, conn):
+    """Accept, read what the client sends (kept in server.raw), never answer."""
+    server.raw = b""
+    conn.settimeout(0.1)
+    while not server.stopped.is_set():
+        try:
+            data = conn.recv(4096)
+        except TimeoutError:
+            continue
+        if not data:
+            return
+        server.raw += data
 
-    assert result["smtp"]["error_class"] == "timeout"
-    assert "TLS handshake did not complete within 1 s" in result["smtp"]["error"]
-    assert result["elapsed"] < 2
+
+def stalls_on(verb):
+    """An SMTP server that answers (EHLO offers STARTTLS and AUTH) until the client sends verb, then
+    says nothing more; for STARTTLS it still says 220 and then stalls in the TLS handshake."""
+
+    def handler(server, conn):
+        server.send(conn, "220 stall.example.test ESMTP")
+        for line in server.lines(conn):
+            command = line.split(" ", 1)[0].upper()
+            if command == verb:
+                if verb == "STARTTLS":
+                    server.send(conn, "220 2.0.0 Ready to start TLS")
+                server.stopped.wait(30)
+                return
+            if command == "EHLO":
+                server.send(conn, "250-stall.example.test", "250-STARTTLS", "250 AUTH PLAIN LOGIN")
+            else:
+                server.send(conn, "500 what?")
+
+    return handler
+
+
+AUTH = {"user": USER, "password": PASSWORD}
+# case: (handler, which check, its settings, error after "PROTO host:port: ", verbs the server got)
+STALLS = {
+    "smtp-silent-after-accept": (silent_recording, "smtp", {"security": "none"}, "no greeting within 2 s", []),
+    "pop3-silent-after-accept": (silent_recording, "pop3", {"security": "none"}, "no greeting within 2 s", []),
+    "smtp-stall-after-ehlo": (
+        stalls_on("EHLO"),
+        "smtp",
+        {"security": "none"},
+        "no answer to EHLO within 2 s",
+        ["EHLO"],
+    ),
+    "smtp-stall-after-auth": (
+        stalls_on("AUTH"),
+        "smtp",
+        {"security": "none", **AUTH},
+        "no answer to AUTH within 2 s",
+        ["EHLO", "AUTH"],
+    ),
+    "smtp-stall-in-implicit-tls-handshake": (
+        silent_recording,
+        "smtp",
+        {"security": "ssl"},
+        "the TLS handshake did not complete within 2 s",
+        [],
+    ),
+    "smtp-stall-in-tls-handshake-after-starttls": (
+        stalls_on("STARTTLS"),
+        "smtp",
+        {"security": "starttls"},
+        "the TLS handshake did not complete within 2 s",
+        ["EHLO", "STARTTLS"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(STALLS))
+def test_stalled_server_is_timeout_after_the_timeout(run_module, case):
+    handler, family, settings, error, verbs = STALLS[case]
+    with FakeServer(handler) as server:
+        cfg = {"host": HOST, "port": server.port, **settings}
+        key = "smtp" if family == "smtp" else "store"
+        if key == "store":
+            cfg["protocol"] = family
+        result = run_module(**{key: cfg}, timeout=FAULT_TIMEOUT, fail_on_error=False)
+
+    check = result[key]
+    assert check["error_class"] == "timeout", check["error"]
+    assert check["error"].startswith("%s %s:%d: %s" % (family.upper(), HOST, server.port, error))
+    assert check["attempts"] == 1
+    assert_waited_for_the_timeout(result, check)
+    # where it stalled: what the server got before it fell silent
+    assert [line.split(" ", 1)[0].upper() for line in server.received] == verbs
+    if case == "smtp-stall-in-implicit-tls-handshake":
+        assert server.raw[:1] == b"\x16"  # a TLS handshake record: the ClientHello arrived, unanswered
+    assert_hidden(result["printed"])
+
+
+def test_closed_port_is_refused_at_once(run_module):
+    port = free_ports(1)[0]
+
+    result = run_module(smtp={"host": HOST, "port": port, "security": "starttls"}, timeout=10)
+
+    check = result["smtp"]
+    assert check["error_class"] == "refused"
+    assert check["error"] == "SMTP %s:%d: connection refused (nothing listens on port %d, or a firewall rejects it)" % (
+        HOST,
+        port,
+        port,
+    )
+    # the attempt itself takes milliseconds; the module's 2 s include loading the CA store (STARTTLS)
+    assert check["latency_ms"] < 1000, check["latency_ms"]
+    assert result["elapsed"] < 2.0, result["elapsed"]
+
+
+DROPPED_PORT, OPEN_PATH_PORT = 2525, 2526
+
+
+def test_dropped_packets_are_timeout_after_the_timeout(run_module):
+    """SYNs to the port are dropped by an nftables rule inside a network namespace this test makes,
+    reached from here over a veth pair; the same path to another port of the namespace is refused."""
+    need_root()
+    with NetNS() as ns:
+        _, address = ns.veth()
+        ns.nft(
+            "table inet verify {\n"
+            "  chain input {\n"
+            "    type filter hook input priority 0; policy accept;\n"
+            '    tcp dport %d counter drop comment "dropped"\n'
+            "  }\n"
+            "}\n" % DROPPED_PORT
+        )
+        # the control: the path works, and a port without the rule is refused at once
+        control = run_module(smtp={"host": address, "port": OPEN_PATH_PORT, "security": "none"}, timeout=10)
+        result = run_module(smtp={"host": address, "port": DROPPED_PORT, "security": "none"}, timeout=FAULT_TIMEOUT)
+        dropped = ns.counters()["dropped"]
+
+    assert control["smtp"]["error_class"] == "refused" and control["elapsed"] < 1.0, control["smtp"]["error"]
+    check = result["smtp"]
+    assert check["error_class"] == "timeout", check["error"]
+    assert check["error"] == (
+        "SMTP %s:%d: no TCP connection within 2 s (host down, or a firewall dropping packets?)"
+        % (address, DROPPED_PORT)
+    )
+    assert_waited_for_the_timeout(result, check)
+    assert dropped >= 1  # the rule dropped the SYN (and its retransmission)
+
+
+def test_address_without_a_route_is_network_at_once():
+    """In a network namespace with nothing but its loopback, an outside address has no route."""
+    need_root()
+    with NetNS() as ns:
+        result, _ = module_process(
+            {"smtp": {"host": "198.51.100.25", "port": 25, "security": "none"}, "timeout": 10}, ns.command()
+        )
+
+    check = result["smtp"]
+    assert check["error_class"] == "network", check["error"]
+    assert check["error"] == "SMTP 198.51.100.25:25: cannot connect: Network is unreachable"
+    assert check["latency_ms"] < 1000
+
+
+RETRIES, RETRY_DELAY = 3, 0.4
+
+
+def assert_doubling(waits, delay=RETRY_DELAY):
+    """Each wait on the wire is delay, 2*delay, 4*delay... (never less, at most max(0.3 s, 25 %) more)."""
+    expected = [delay * 2**number for number in range(len(waits))]
+    for wait, want in zip(waits, expected, strict=True):
+        assert want - 0.02 <= wait <= want + max(0.3, want * 0.25), "waits %s, expected %s" % (
+            ["%.3f" % w for w in waits],
+            expected,
+        )
+
+
+def test_retry_schedule_on_the_wire_for_a_refused_port(run_module):
+    """Each attempt is a SYN to a closed port (the kernel answers RST); their kernel timestamps."""
+    need_root()
+    port = free_ports(1)[0]
+    with TCPTrace(port) as trace:
+        result = run_module(
+            smtp={"host": HOST, "port": port, "security": "none"}, retries=RETRIES, retry_delay=RETRY_DELAY, timeout=5
+        )
+
+    check = result["smtp"]
+    assert check["error_class"] == "refused" and check["attempts"] == RETRIES + 1
+    assert trace.dropped == 0
+    syns = [start for start, _end, _port in trace.connections()]
+    assert len(syns) == RETRIES + 1, trace.packets
+    assert_doubling([later - earlier for earlier, later in itertools.pairwise(syns)])
+
+
+def test_retry_schedule_on_the_wire_for_a_silent_server(run_module):
+    """Each attempt connects to a server that never answers, waits for its own full timeout, closes
+    (the client's FIN), waits the delay and connects again (the next SYN)."""
+    need_root()
+    timeout = 0.5
+    with FakeServer(silent) as server, TCPTrace(server.port) as trace:
+        result = run_module(
+            smtp={"host": HOST, "port": server.port, "security": "none"},
+            retries=RETRIES,
+            retry_delay=RETRY_DELAY,
+            timeout=timeout,
+        )
+
+    check = result["smtp"]
+    assert check["error_class"] == "timeout" and check["attempts"] == RETRIES + 1
+    assert trace.dropped == 0
+    connections = trace.connections()
+    assert len(connections) == RETRIES + 1, trace.packets
+    assert all(end is not None for _start, end, _port in connections), connections
+    for start, end, _port in connections:  # every attempt gets a fresh, full timeout
+        assert timeout * 0.9 <= end - start <= timeout + SLACK, end - start
+    assert_doubling([nxt[0] - prev[1] for prev, nxt in itertools.pairwise(connections)])
 
 
 def test_smtp_and_store_are_checked_concurrently(run_module):
@@ -659,6 +905,151 @@ def test_fail_on_error_false_reports_failures_as_warnings(run_module, mail_serve
         "error": "round trip skipped: the checks above failed",
     }
     assert_hidden(result["printed"])
+
+
+# --------------------------------------------------------------------------
+# name lookups, answered by a DNS server the tests run in a network namespace of their own
+# --------------------------------------------------------------------------
+
+DNS_SERVER, DNS_TARGET = "198.18.200.53", "198.18.200.25"
+KNOWN, NXDOMAIN_NAME, SILENT_NAME = "smtp.liferay.test", "mail.liferay.test", "slow.liferay.test"
+
+
+def machine_resolvers():
+    """The nameservers of this machine's /etc/resolv.conf (read, never asked)."""
+    found = {"ip": [], "ip6": []}
+    with contextlib.suppress(OSError):
+        for line in Path("/etc/resolv.conf").read_text().splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0] == "nameserver":
+                found["ip6" if ":" in parts[1] else "ip"].append(parts[1].split("%")[0])
+    return found
+
+
+class DNSNamespace:
+    """The namespace: its only resolver is tests/dns_server.py on DNS_SERVER; its default route
+    leads nowhere, and nftables counts in OUTPUT what is sent to DNS or out of the namespace."""
+
+    def __init__(self, ns, log):
+        self.ns, self.log = ns, log
+
+    def run(self, args):
+        """The module in the namespace -> (result, {counter: packets during the run})."""
+        before = self.ns.counters()
+        result, _ = module_process(args, self.ns.command())
+        after = self.ns.counters()
+        return result, {name: after[name] - before.get(name, 0) for name in after}
+
+    def queries(self, name):
+        lines = self.log.read_text(encoding="utf-8").splitlines()
+        return [(q["type"], q["done"]) for q in map(json.loads, lines) if q.get("name") == name]
+
+
+def watch_rules():
+    resolvers = machine_resolvers()
+    rules = [
+        'meta l4proto { tcp, udp } th dport 53 ip daddr %s counter comment "dns to the test server"' % DNS_SERVER,
+        'meta l4proto { tcp, udp } th dport 53 ip daddr != %s counter comment "dns elsewhere"' % DNS_SERVER,
+        'meta l4proto { tcp, udp } th dport 53 meta nfproto ipv6 counter comment "dns over ipv6"',
+        'ip daddr != { 127.0.0.0/8, 198.18.200.0/24 } counter comment "ipv4 out of the namespace"',
+        # link-local multicast (neighbour discovery of the namespace's own link) stays on the link
+        'ip6 daddr != { ::1, ff02::/16 } counter comment "ipv6 out of the namespace"',
+        'ip daddr %s tcp dport 2525 tcp flags & (syn | ack) == syn counter comment "syn to the address"' % DNS_TARGET,
+    ]
+    for family, addresses in resolvers.items():
+        if addresses:
+            listed = ", ".join(addresses)
+            rules.append('%s daddr { %s } counter comment "the machine\'s resolver (%s)"' % (family, listed, family))
+    body = "".join("    %s\n" % rule for rule in rules)
+    return (
+        "table inet watch {\n  chain output {\n    type filter hook output priority 0; policy accept;\n"
+        + body
+        + "  }\n}\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def dns_namespace(tmp_path_factory):
+    need_root()
+    log = tmp_path_factory.mktemp("dns") / "queries.jsonl"
+    log.touch()
+    with NetNS() as ns:
+        ns.sink(DNS_SERVER, DNS_TARGET)
+        ns.nft(watch_rules())
+        ns.etc("resolv.conf", "nameserver %s\noptions timeout:5 attempts:1\n" % DNS_SERVER)
+        ns.etc("hosts", "127.0.0.1 localhost\n")
+        ns.etc("nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n")
+        server = ns.popen(
+            sys.executable,
+            ROOT / "tests" / "dns_server.py",
+            *("--listen", DNS_SERVER, "--log", log),
+            *("--address", "%s=%s" % (KNOWN, DNS_TARGET), "--nxdomain", NXDOMAIN_NAME, "--silent", SILENT_NAME),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert server.stdout.readline().strip() == "ready"
+            # the watch sees what it is there for: a DNS query sent elsewhere (into the sink, no further)
+            before = ns.counters()
+            probe = "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(bytes(12), ('%s', 53))"
+            subprocess.run(ns.command(sys.executable, "-c", probe % "198.51.100.53"), check=True)
+            after = ns.counters()
+            assert after["dns elsewhere"] - before["dns elsewhere"] == 1
+            assert after["ipv4 out of the namespace"] - before["ipv4 out of the namespace"] == 1
+            yield DNSNamespace(ns, log)
+        finally:
+            server.terminate()
+            server.wait(5)
+
+
+def assert_nothing_left(sent):
+    """No packet went to the machine's resolver, to any other DNS server, or out of the namespace."""
+    left = {name: count for name, count in sent.items() if count and name != "dns to the test server"}
+    left.pop("syn to the address", None)
+    assert left == {}, left
+    assert sent["dns to the test server"] >= 1  # the lookup itself went to the test's server
+
+
+def test_unresolvable_host_is_dns(dns_namespace):
+    result, sent = dns_namespace.run({"store": {"protocol": "imap", "host": NXDOMAIN_NAME, "security": "ssl"}})
+
+    check = result["store"]
+    assert check["error_class"] == "dns", check["error"]
+    assert check["port"] == 993
+    assert check["error"] == (
+        "IMAP %s:993: the host name %s does not resolve (Name or service not known)" % (NXDOMAIN_NAME, NXDOMAIN_NAME)
+    )
+    assert ("A", "NXDOMAIN") in dns_namespace.queries(NXDOMAIN_NAME)
+    assert_nothing_left(sent)
+
+
+def test_a_name_the_dns_server_knows_is_connected_to_at_its_address(dns_namespace):
+    # nothing listens at the address: refused, after the lookup, at the address the server gave
+    result, sent = dns_namespace.run({"smtp": {"host": KNOWN, "port": 2525, "security": "none"}, "timeout": 5})
+
+    check = result["smtp"]
+    assert check["error_class"] == "refused", check["error"]
+    assert check["error"].startswith("SMTP %s:2525: connection refused" % KNOWN)
+    assert ("A", "A %s" % DNS_TARGET) in dns_namespace.queries(KNOWN)
+    assert sent["syn to the address"] == 1
+    assert_nothing_left(sent)
+
+
+def test_a_dns_server_that_never_answers_is_dns_after_the_timeout(dns_namespace):
+    result, sent = dns_namespace.run(
+        {"smtp": {"host": SILENT_NAME, "port": 25, "security": "none"}, "timeout": FAULT_TIMEOUT}
+    )
+
+    check = result["smtp"]
+    assert check["error_class"] == "dns", check["error"]
+    assert check["error"] == (
+        "SMTP %s:25: the name lookup of %s did not finish within 2 s (DNS server unreachable?)"
+        % (SILENT_NAME, SILENT_NAME)
+    )
+    latency = check["latency_ms"] / 1000
+    assert FAULT_TIMEOUT * 0.9 <= latency <= FAULT_TIMEOUT + SLACK, latency
+    assert ("A", "no answer") in dns_namespace.queries(SILENT_NAME)
+    assert_nothing_left(sent)
 
 
 # --------------------------------------------------------------------------
@@ -765,8 +1156,8 @@ def test_ansible_cli_at_vvv_never_shows_the_password(tmp_path, mail_server):
         "ca_file": str(mail_server.ca_file),
     }
 
-    rc_good, out_good = ansible_module(tmp_path, "mail_session_verify", good)
-    rc_bad, out_bad = ansible_module(tmp_path, "mail_session_verify", bad, extra_vars={"wrong_password": WRONG})
+    rc_good, out_good = ansible_module(tmp_path, "liferay_ops.mail.verify", good)
+    rc_bad, out_bad = ansible_module(tmp_path, "liferay_ops.mail.verify", bad, extra_vars={"wrong_password": WRONG})
 
     assert rc_good == 0, out_good
     assert "SUCCESS" in out_good and "authenticated: true" in out_good and "tls_version: TLSv1.3" in out_good
