@@ -55,7 +55,7 @@ def stopped_mail_server(mail, mail_name, liferay_vars):
 def assert_failed_before_writing(run, liferay_name):
     assert run.returncode == 2, run.output
     assert run.recap[liferay_name]["failed"] == 1 and run.recap[liferay_name]["changed"] == 0, run.output
-    assert "Check SMTP and POP/IMAP from the Liferay host (preflight)" in run.output
+    assert "Check SMTP and POP3 from the Liferay host (preflight)" in run.output
     assert WRITE_TASK not in run.output, run.output
 
 
