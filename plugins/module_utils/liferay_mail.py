@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_ports import DEFAULT_PORT, WELL_KNOWN
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.ports import DEFAULT_PORT, WELL_KNOWN
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import PropertiesError, encode_value
 
 PREFIX = "mail.session."

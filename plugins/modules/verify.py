@@ -390,7 +390,7 @@ from email.utils import formatdate
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_ports import DEFAULT_PORT
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.ports import DEFAULT_PORT
 
 # The port each protocol and security uses when none is given: the role's one table.
 DEFAULT_PORTS = DEFAULT_PORT
