@@ -42,12 +42,18 @@ SCENARIO ?= $(MOLECULE_SCENARIOS)
 MOLECULE_ENV := CONTAINERS_CONF=$(CONTAINERS_CONF_FILE) PATH="$(CURDIR)/$(BIN):$$PATH"
 
 .PHONY: help run test venv deps lint unit clean podman-conf images molecule bench bench-smoke collection-link \
-	build sanity
+	build sanity generate
+
+# The role's variable files, rendered from plugins/module_utils/liferay/settings_table.py (tests/test_docs.py
+# fails when they are out of date).
+generate: venv
+	$(BIN)/python tools/render_role.py
 
 help:
 	@echo "make run   - apply the role to this machine with inventory/local (LIFERAY_HOME in $(RUN_DIR)/liferay)"
 	@echo "make test  - create $(VENV), install the Debian packages the tests need, run linters and tests"
 	@echo "make lint  - yamllint, ansible-lint (production profile), ruff"
+	@echo "make generate - render argument_specs.yml, defaults/main.yml, docs/variables.md from the settings table"
 	@echo "make build - the collection tarball users install ($(RUN_DIR)/dist/liferay_ops-mail-<version>.tar.gz)"
 	@echo "make sanity - ansible-test sanity on the built collection (part of make test)"
 	@echo "make matrix - the playbook tests on ansible-core 2.16 and 2.21 (part of make test)"
@@ -93,7 +99,7 @@ run: venv collection-link
 	$(LOCAL_PLAYBOOK) playbooks/site.yml --diff
 	@echo
 	@echo "== $(RUN_DIR)/liferay/portal-ext.properties (secrets masked) =="
-	@sed -E 's/^([^#!=]*(password|secret|credential|token)[^=]*=).*/\1********/I' $(RUN_DIR)/liferay/portal-ext.properties
+	@$(BIN)/python tools/show_masked.py $(RUN_DIR)/liferay/portal-ext.properties
 
 # ansible-test sanity on the built artefact, unpacked at ansible_collections/liferay_ops/mail (where
 # ansible-test wants a collection, and a git index to list its files); offline, its pip bootstrap comes

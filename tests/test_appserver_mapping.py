@@ -1,4 +1,4 @@
-"""liferay_appserver (settings -> Tomcat resource / WildFly servers, validation) and liferay_xml's escaping.
+"""liferay/appserver.py (settings -> Tomcat resource / WildFly servers, validation) and xml_document's escaping.
 
 Every finding must name the variable, show the value (never a password) and say what to do.
 """
@@ -10,7 +10,8 @@ import xml.parsers.expat
 
 import pytest
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.xml_document import escape_attribute, scrub
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.appserver import (
     common_loader_entries,
     jndi_portal_properties,
     mail_type_for_tomcat,
@@ -20,9 +21,10 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver
     verify_targets,
     wildfly_servers,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import validate
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import verify_targets as settings_targets
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_xml import escape_attribute, scrub
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import (
+    verify_targets as settings_targets,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.validation import validate
 
 PASSWORD = "Sm7p\"&<'ü-pw"
 POP_PASSWORD = "P0p-Secret-9"

@@ -23,7 +23,7 @@ import pytest
 from dbserver import DatabaseServerError, MariaDBServer, PostgresServer
 from osgi_testlib import module_runner
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import COMPANY_PID, SYSTEM_PID
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import COMPANY_PID, SYSTEM_PID
 from ansible_collections.liferay_ops.mail.plugins.modules import db_override_info
 
 DB_PASSWORD = "Db-Pa55;'\"$(x)"

@@ -1,5 +1,6 @@
-"""The documentation: docs/variables.md is rendered from the argument specs, defaults and argument specs
-agree, the README stays short and no relative link in README.md or docs/*.md is dead."""
+"""The documentation: meta/argument_specs.yml, defaults/main.yml and docs/variables.md are what
+tools/render_role.py renders from the table of the role's variables, they agree with each other, the README
+stays short and no relative link in README.md or docs/*.md is dead."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ README_MAX_LINES = 300
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location("render_variables", ROOT / "tools/render_variables.py")
+    spec = importlib.util.spec_from_file_location("render_role", ROOT / "tools/render_role.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -32,11 +33,24 @@ def role_defaults():
     return yaml.safe_load((ROLE / "defaults/main.yml").read_text(encoding="utf-8")) or {}
 
 
-def test_variables_md_is_what_the_tool_renders_now():
+@pytest.mark.parametrize("name", ["argument_specs.yml", "main.yml", "variables.md"])
+def test_rendered_files_are_what_the_table_renders_now(name):
     tool = load_tool()
-    rendered = tool.render(tool.SPECS.read_text(encoding="utf-8"))
-    current = tool.OUTPUT.read_text(encoding="utf-8") if tool.OUTPUT.exists() else ""
-    assert current == rendered, "docs/variables.md is out of date: run `python tools/render_variables.py`"
+    [(path, rendered)] = [(path, text) for path, text in tool.outputs().items() if path.name == name]
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    assert current == rendered, "%s is out of date: run `make generate`" % path.relative_to(ROOT)
+
+
+def test_the_table_names_each_variable_once_with_a_group_and_a_description():
+    table = load_tool().load_table()
+    names = [setting.name for setting in table.SETTINGS]
+    assert len(names) == len(set(names))
+    for setting in table.SETTINGS:
+        assert setting.group in table.GROUPS, setting.name
+        assert setting.description and all(setting.description), setting.name
+        assert setting.type in ("str", "int", "float", "bool", "list", "dict", "path", "raw"), setting.name
+        if setting.choices and setting.default is not None and not setting.required:
+            assert setting.default in setting.choices, setting.name
 
 
 def test_variables_md_names_every_variable_and_entry_point():

@@ -1,4 +1,4 @@
-"""The resolver (module_utils/liferay_effective.py) against an oracle: the real Commons
+"""The resolver (module_utils/liferay/effective.py) against an oracle: the real Commons
 Configuration 1.10 aggregating the same LIFERAY_HOME the way Liferay's
 ClassLoaderAggregateProperties does (tests/java/LiferayChainReader.java)."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_effective import read_chain, resolve
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.effective import read_chain, resolve
 
 FILES = ["portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties"]
 EXTRA = ["inc-a.properties", "inc-b.properties", "sub/inc-c.properties", "inc-d.properties"]

@@ -16,11 +16,11 @@ import zipfile
 import pytest
 from osgi_testlib import bundle, module_runner
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    COMPANY_PID,
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import OsgiError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import COMPANY_PID
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.versions import (
     LEGACY,
     OSGI,
-    OsgiError,
     compare_versions,
     generation_of,
     parse_version,

@@ -9,32 +9,31 @@ import stat
 import pytest
 from osgi_testlib import module_runner
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import (
-    Findings,
-    portal_properties,
-    validate,
-    verify_targets,
-)
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    LEGACY,
-    OSGI,
-    OsgiError,
-    company_module_args,
-    encode_env_value,
-    generation_for,
-    instance_scopes,
-    portal_properties_for,
-    system_module_args,
-    validate_for_generation,
-    validate_settings,
-)
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.env_names import encode_env_value
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import OsgiError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.properties import (
     PropertiesDocument,
     PropertiesError,
     encode_list,
     split_list,
     unescape_java,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import (
+    company_module_args,
+    instance_scopes,
+    portal_properties_for,
+    system_module_args,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import (
+    portal_properties,
+    verify_targets,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.validation import Findings, validate
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.validation_generation import (
+    validate_for_generation,
+    validate_settings,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.versions import LEGACY, OSGI, generation_for
 from ansible_collections.liferay_ops.mail.plugins.modules import docker_env_file
 from ansible_collections.liferay_ops.mail.plugins.modules import portal_properties as portal_properties_module
 
@@ -282,7 +281,7 @@ def test_portal_properties_for_each_generation():
 @pytest.mark.parametrize("items", [[], ["a@example.com"], ["a@example.com", "b@example.com", "zoë@example.com"]])
 def test_lists_read_back_as_lists(items):
     raw = encode_list(items)
-    # Commons Configuration: unescapeJava, then PropertyConverter.split (liferay_properties transcribes both)
+    # Commons Configuration: unescapeJava, then PropertyConverter.split (codecs/properties.py transcribes both)
     pieces = split_list(unescape_java(raw)) if raw else []
     assert pieces == items
     document = PropertiesDocument("")

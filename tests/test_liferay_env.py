@@ -23,18 +23,18 @@ from pathlib import Path
 import pytest
 from test_properties_roundtrip import corpus as properties_corpus
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import portal_properties
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.env_names import (
     CHARPOOL_CHARS,
-    MASK,
-    OsgiError,
-    configuration_override_key,
     decode_env_name,
     encode_env_value,
     env_file_lines,
     env_name,
     render_env_file,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import OsgiError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import configuration_override_key
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import portal_properties
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import MASK
 
 ROOT = Path(__file__).resolve().parent.parent
 JAVA_CLASSPATH = [

@@ -3,7 +3,7 @@
 The oracle is data, not code: tests/data/liferay_env_names.json holds the ``# Env:`` lines
 portal-impl/src/portal.properties documents above each property (source, commit and how they
 were copied are in the file). Nothing here encodes a key: the role's encoder
-(``liferay_osgi.env_name``) must give exactly the published names. Keys Liferay publishes no
+(``env_names.env_name``) must give exactly the published names. Keys Liferay publishes no
 name for are listed, not derived; for them only tests/test_liferay_env.py's transcription of
 Liferay's decoder speaks (tests/java/LiferayEnvReader.java applies values to keys already
 decoded: it has no decoder of its own).
@@ -17,14 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver import jndi_portal_properties
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import portal_properties, validate
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    OSGI,
-    decode_env_name,
-    env_name,
-    portal_properties_for,
-)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.env_names import decode_env_name, env_name
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.appserver import jndi_portal_properties
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import portal_properties_for
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import portal_properties
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.validation import validate
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.versions import OSGI
 
 DATA = json.loads((Path(__file__).parent / "data" / "liferay_env_names.json").read_text(encoding="utf-8"))
 BLOCKS = DATA["blocks"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from oracles.liferay_config import ReaderFailure, decode_value, java_type, load, read
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import (
     EnvRef,
     OsgiError,
     encode_value,
@@ -108,7 +108,7 @@ def test_header_is_a_single_comment_line_and_optional():
 
 
 def test_the_modules_reader_flags_what_liferay_would_complain_about():
-    from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import Interpolated, parse_config
+    from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import Interpolated, parse_config
 
     values, problems = parse_config('# one\n# two\na="x\\\\y"\nb=K"bad"\nc="${env:X}-\\u0024{y}"\nd=L"5"\n')
     assert any("comment lines" in p for p in problems)
@@ -125,7 +125,7 @@ def test_the_modules_reader_flags_what_liferay_would_complain_about():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="parse_config (plugins/module_utils/liferay_osgi.py) reports no problem for these files, but Liferay's "
+    reason="parse_config (module_utils/codecs/osgi_config.py) reports no problem for these files, but Liferay's "
     "reader throws on them (a line of spaces: TypedProperties._isCommentLine; numbers Long/Integer.valueOf refuse; "
     "a lower-case typed array: Array.newInstance(null)) or reads another value (C\"ab\" is the Character 'a'); the "
     "module rewrites such a file anyway, so only its report is wrong",
@@ -136,7 +136,7 @@ def test_the_modules_reader_flags_what_liferay_would_complain_about():
     ids=["blank-line-of-spaces", "spaced-long", "underscored-long", "integer-overflow", "lower-case-array", "char"],
 )
 def test_parse_config_reads_what_liferay_reads_or_names_a_problem(text):
-    from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import parse_config
+    from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import parse_config
 
     values, problems = parse_config(text)
     try:

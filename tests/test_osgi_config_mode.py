@@ -23,7 +23,7 @@ from ansible_run import fictional_servers, playbook, write_inventory
 from oracles import liferay_config
 from osgi_testlib import bundle
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import COMPANY_PID
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import COMPANY_PID
 
 LIFERAY_USER, LIFERAY_GROUP = "nobody", "nogroup"
 SMTP_PASSWORD = "Sm7p-Mode-S3cret"

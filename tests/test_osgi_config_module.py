@@ -17,11 +17,8 @@ from ansible_run import ansible_module
 from oracles import liferay_config
 from osgi_testlib import module_runner
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    COMPANY_PID,
-    SYSTEM_PID,
-    render_config,
-)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import render_config
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import COMPANY_PID, SYSTEM_PID
 from ansible_collections.liferay_ops.mail.plugins.modules import osgi_config
 
 SECRET = 'Sm7p-${env:X}"pa ss=w\\rd-Zoë'

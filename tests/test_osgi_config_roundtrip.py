@@ -21,14 +21,14 @@ import pytest
 from oracles.liferay_config import ReaderFailure, ReadProblems, java_type, load
 from osgi_testlib import module_runner
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils import liferay_osgi
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    COMPANY_PID,
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs import osgi_config as osgi_codec
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import (
     EnvRef,
     OsgiError,
     encode_value,
     render_config,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import COMPANY_PID
 from ansible_collections.liferay_ops.mail.plugins.modules import osgi_config
 
 HEADER = "Managed by Ansible (mail_session role): change the inventory, not this file"
@@ -320,7 +320,7 @@ def test_an_int_liferay_cannot_read_as_a_long_is_refused(number):
 
 def broken(raw=(), replace=None):
     """escape_string, except that the characters in *raw* are written as they are (or as *replace* says)."""
-    original = liferay_osgi.escape_string
+    original = osgi_codec.escape_string
     replace = replace or {}
 
     def escape(text):
@@ -331,7 +331,7 @@ def broken(raw=(), replace=None):
 
 def battery_result(monkeypatch, escape):
     """The mismatches of the string battery with *escape* as the writer's, or the reader's failure."""
-    monkeypatch.setattr(liferay_osgi, "escape_string", escape)
+    monkeypatch.setattr(osgi_codec, "escape_string", escape)
     attributes = strings(corpus())
     text = render_config(attributes, header=HEADER)
     try:
@@ -360,7 +360,7 @@ def test_the_battery_catches_a_broken_writer(monkeypatch, escape, hazard):
 
 def test_a_raw_dollar_brace_is_caught_on_the_values_that_hold_it(monkeypatch):
     """The writer that leaves '$' (and the braces) unescaped: each literal reference is read substituted."""
-    monkeypatch.setattr(liferay_osgi, "escape_string", broken(raw="${}"))
+    monkeypatch.setattr(osgi_codec, "escape_string", broken(raw="${}"))
     values = ["${x}", "${LIFERAY_X}", "pre${LIFERAY_X}post${x}", "${env:LIFERAY_X}", "${}", "plain"]
     read = load(render_config(strings(values)), SYSTEM, ENV)
     assert list(read.values()) == [
@@ -372,7 +372,7 @@ def test_a_raw_dollar_brace_is_caught_on_the_values_that_hold_it(monkeypatch):
         "plain",
     ]
     # with the backslash raw too, '${a\}' makes InterpolationUtil loop forever: the file is never installed
-    monkeypatch.setattr(liferay_osgi, "escape_string", broken(raw="${}\\"))
+    monkeypatch.setattr(osgi_codec, "escape_string", broken(raw="${}\\"))
     with pytest.raises(ReaderFailure):
         load(render_config({"k": "${a\\}"}), SYSTEM, ENV)
 
@@ -402,7 +402,7 @@ def test_escapes_the_current_reader_does_not_need(monkeypatch, escape):
 
 
 def test_the_module_run_catches_a_broken_writer(monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(liferay_osgi, "escape_string", broken(raw="${}"))
+    monkeypatch.setattr(osgi_codec, "escape_string", broken(raw="${}"))
     run_module = module_runner(osgi_config.main, monkeypatch, capsys, tmp_path)
     configs = tmp_path / "configs"
     configs.mkdir()

@@ -13,13 +13,13 @@ import pytest
 from oracles.liferay_config import load
 from osgi_testlib import module_runner
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import EnvRef
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import (
     COMPANY_PID,
-    EnvRef,
     company_configuration,
     module_args,
-    validate_settings,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.validation_generation import validate_settings
 from ansible_collections.liferay_ops.mail.plugins.modules import osgi_config
 
 # --------------------------------------------------------------------------

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    COMPANY_PID,
-    SYSTEM_PID,
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import (
     EnvRef,
     OsgiError,
+    java_properties_text,
+    render_config,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import (
+    COMPANY_PID,
+    SYSTEM_PID,
     company_configuration,
     config_file_name,
     instance_attributes,
-    java_properties_text,
     module_args,
-    render_config,
     scope_name,
     system_configuration,
 )

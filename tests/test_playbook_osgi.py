@@ -19,13 +19,12 @@ from dbserver import DatabaseServerError, PostgresServer
 from oracles import liferay_config
 from osgi_testlib import bundle
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    COMPANY_PID,
-    SYSTEM_PID,
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.env_names import (
     decode_env_name,
     encode_env_value,
     env_name,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import COMPANY_PID, SYSTEM_PID
 
 HEADER = "# Managed by Ansible (mail_session role): change the inventory, not this file\n"
 # a literal ${ (Liferay would interpolate it), a quote, '=', a backslash, a space and a non-ASCII letter
@@ -188,7 +187,10 @@ def test_check_mode_changes_nothing(site):
     before = (home / "portal-ext.properties").read_bytes()
     run = playbook(inventory(mail_session_batch_size=10), "--check", "--diff")
     assert run.returncode == 0, run.output
-    assert run.total("changed") == 3  # company and system configurations, the sender
+    # two tasks: the OSGi configurations (one loop: the company and the system file) and the sender
+    assert run.total("changed") == 2
+    for name in ("MailSettingCompanyConfiguration.config", "MailSettingSystemConfiguration.config"):
+        assert "changed: [liferay-1] => (item=com.liferay.mail.settings.configuration.%s (present))" % name in run.output
     assert list(configs(home).iterdir()) == []
     assert (home / "portal-ext.properties").read_bytes() == before
     assert '+smtpPassword="********" (changed)' in run.output
@@ -256,7 +258,8 @@ def test_instances_and_server_wide_settings(site):
     assert server_wide["sendBlacklist"] == ["noreply@example.com", "test@example.com"]
     for path in directory.iterdir():
         assert mode(path) == 0o640, path
-    assert "intranet.example.com (present)" in run.output  # loop items carry names, not passwords
+    # loop items carry file names, not passwords
+    assert "MailSettingCompanyConfiguration.scoped~intranet.example.com.config (present)" in run.output
     assert_no_secret(run.output)
 
     instances[1]["state"] = "absent"

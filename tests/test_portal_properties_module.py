@@ -20,7 +20,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible_run import ansible_module
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import encode_value
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.properties import encode_value
 from ansible_collections.liferay_ops.mail.plugins.modules import portal_properties
 
 ROOT = Path(__file__).resolve().parent.parent

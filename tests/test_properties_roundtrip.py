@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.properties import (
     PropertiesDocument,
     PropertiesError,
     decode_value,

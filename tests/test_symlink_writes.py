@@ -21,7 +21,8 @@ import pytest
 from oracles import liferay_config
 from osgi_testlib import module_runner
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import COMPANY_PID, env_name
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.env_names import env_name
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import COMPANY_PID
 from ansible_collections.liferay_ops.mail.plugins.modules import (
     docker_env_file,
     osgi_config,

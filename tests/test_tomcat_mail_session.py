@@ -277,8 +277,9 @@ def test_starttls_submission_with_pop3s(site, tmp_path, mail_server, truststore,
             "mail.pop3s.ssl.checkserveridentity": True,
             # JavaMail's POP3 USER/PASS sends the password as ISO-8859-1; SASL PLAIN as UTF-8 ("ü")
             "mail.pop3s.auth.mechanisms": "PLAIN",
-            "mail.smtp.connectiontimeout": 5000,
         },
+        mail_session_smtp_timeout=20000,
+        mail_session_smtp_connection_timeout=5000,
         mail_session_verify_roundtrip=True,
     )
     run = playbook(inv, "--diff")
@@ -302,6 +303,11 @@ def test_starttls_submission_with_pop3s(site, tmp_path, mail_server, truststore,
     with Tomcat(base, http_port, truststore) as tomcat:
         body = send_and_read_back(tomcat, mail_server, MailServer.USER, MailServer.PASSWORD, "pop3")
         assert body.startswith("store pop3s ok")
+        # the first-class timeouts are in the session Tomcat built from the <Resource>
+        status, sent = tomcat.get(
+            "send.jsp", via="liferay", to=MailServer.USER, subject="timeouts", **{"from": MailServer.USER}
+        )
+        assert status == 200 and sent.strip() == "sent over smtp (timeout 20000, connectiontimeout 5000)", sent
 
     rerun = playbook(inv)
     assert rerun.returncode == 0, rerun.output

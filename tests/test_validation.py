@@ -1,4 +1,4 @@
-"""liferay_mail.validate (the role's checks of its variables) and portal_properties (variables -> keys).
+"""validation.validate (the role's checks of its variables) and portal_properties (variables -> keys).
 
 Every finding must name the variable (mail_session_...), show the offending value
 (never a password) and say what to do instead.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import portal_properties, validate
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import portal_properties
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.validation import validate
 
 PASSWORD = "Pw-7f3k,Q9"
 POP_PASSWORD = "Pop-Zz81x"
@@ -32,8 +33,12 @@ GMAIL = {
 }
 
 
+# These tests describe plain servers unless they say otherwise (the role's defaults are starttls and ssl).
+PLAIN = {"smtp_security": "none", "pop_security": "none"}
+
+
 def check(allow_unusual_ports=False, **settings):
-    return validate(settings, allow_unusual_ports)
+    return validate(dict(PLAIN, **settings), allow_unusual_ports)
 
 
 def about(messages, name):
@@ -498,7 +503,7 @@ def test_starttls_gives_smtp_with_starttls_enabled_and_required():
 
 
 def test_security_none_switches_liferays_default_starttls_off():
-    props = portal_properties(RELAY)
+    props = portal_properties(dict(RELAY, smtp_security="none"))
 
     assert props == {
         P + "transport.protocol": "smtp",

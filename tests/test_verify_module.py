@@ -42,6 +42,9 @@ from mailserver import MailServer, free_ports
 from netns import NetNS, missing_requirements, module_process
 from packet_trace import TCPTrace
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probes import redact as verify_redact
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probes import smtp as verify_smtp
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probes import store as verify_store
 from ansible_collections.liferay_ops.mail.plugins.modules import verify as mail_session_verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -339,27 +342,27 @@ def test_smtp_and_store_together_in_check_mode(run_module, mail_server):
 def test_non_ascii_password_also_with_smtp_auth_login_and_imap_login_literal(run_module, mail_server, monkeypatch):
     # Force the fallbacks the real servers would not choose: SMTP AUTH LOGIN instead of PLAIN,
     # and IMAP LOGIN (password sent as a literal) instead of AUTHENTICATE PLAIN.
-    authenticate = mail_session_verify.SMTPProbe.authenticate
+    authenticate = verify_smtp.SMTPProbe.authenticate
     monkeypatch.setattr(
-        mail_session_verify.SMTPProbe,
+        verify_smtp.SMTPProbe,
         "authenticate",
         lambda self, client, mechanisms: authenticate(self, client, [m for m in mechanisms if m != "PLAIN"]),
     )
-    get_capabilities = mail_session_verify._IMAP._get_capabilities
+    get_capabilities = verify_store._IMAP._get_capabilities
 
     def without_auth_plain(self):
         get_capabilities(self)
         self.capabilities = tuple(c for c in self.capabilities if c != "AUTH=PLAIN")
 
-    monkeypatch.setattr(mail_session_verify._IMAP, "_get_capabilities", without_auth_plain)
+    monkeypatch.setattr(verify_store._IMAP, "_get_capabilities", without_auth_plain)
     sent = []  # the commands the two clients sent
-    docmd = mail_session_verify._SMTP.docmd
-    simple_command = mail_session_verify._IMAP._simple_command
+    docmd = verify_smtp._SMTP.docmd
+    simple_command = verify_store._IMAP._simple_command
     monkeypatch.setattr(
-        mail_session_verify._SMTP, "docmd", lambda self, cmd, args="": sent.append(cmd) or docmd(self, cmd, args)
+        verify_smtp._SMTP, "docmd", lambda self, cmd, args="": sent.append(cmd) or docmd(self, cmd, args)
     )
     monkeypatch.setattr(
-        mail_session_verify._IMAP,
+        verify_store._IMAP,
         "_simple_command",
         lambda self, name, *args: sent.append(name) or simple_command(self, name, *args),
     )
@@ -1093,7 +1096,7 @@ def test_pop3_server_echoing_the_password_never_makes_it_visible(run_module):
 
 
 def test_scrub_masks_every_encoding_of_the_password():
-    forms = mail_session_verify.secret_forms([PASSWORD], [USER])
+    forms = verify_redact.secret_forms([PASSWORD], [USER])
     blob = base64.b64encode(("\0%s\0%s" % (USER, PASSWORD)).encode()).decode()
     texts = [
         "said %s" % PASSWORD,
@@ -1104,7 +1107,7 @@ def test_scrub_masks_every_encoding_of_the_password():
         'LOGIN "p@ss,w0rd \u00fc\\""',
     ]
     for text in texts:
-        scrubbed = mail_session_verify.scrub({"a": [text]}, forms)["a"][0]
+        scrubbed = verify_redact.scrub({"a": [text]}, forms)["a"][0]
         assert "********" in scrubbed
         assert_hidden(scrubbed, PASSWORD)
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver import validate_app_server
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import validate
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    OsgiError,
-    parse_version,
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import OsgiError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.appserver import validate_app_server
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.validation import validate
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.validation_generation import (
     validate_for_generation,
     validate_settings,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.versions import parse_version
 
 
 class ActionModule(ActionBase):

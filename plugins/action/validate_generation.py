@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import LEGACY, OSGI, validate_for_generation
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.validation_generation import (
+    validate_for_generation,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.versions import LEGACY, OSGI
 
 
 class ActionModule(ActionBase):

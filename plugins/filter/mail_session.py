@@ -4,23 +4,26 @@
 
 from __future__ import annotations
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.appserver import (
     jndi_name,
     jndi_portal_properties,
     tomcat_resource,
     wildfly_servers,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.appserver import (
     verify_targets as appserver_verify_targets,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import portal_properties, verify_targets
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    company_module_args,
-    generation_for,
-    instance_scopes,
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import (
+    config_file_args,
+    config_files,
     portal_properties_for,
-    system_module_args,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import (
+    portal_properties,
+    verify_targets,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.steps import steps
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.versions import generation_for
 
 
 def mail_session_portal_properties(settings, part="all"):
@@ -71,26 +74,29 @@ def _part(part):
 
 
 def mail_session_generation(version, detected=None):
-    """legacy | osgi: from mail_session_liferay_version, else from generation_info's result (see liferay_osgi)."""
+    """legacy | osgi: from mail_session_liferay_version, else from generation_info's result (see liferay/versions)."""
     return generation_for(version, detected if isinstance(detected, dict) else None)
 
 
-def mail_session_osgi_company(settings, part="public", scope=None):
-    """MailSettingCompanyConfiguration attributes for osgi_config (*part*: public or secret);
-    *scope*: the name of one instance of mail_session_instances."""
-    return company_module_args(settings, scope)[_part(part)]
+def _osgi_jndi_name(settings):
+    return jndi_name(settings) if settings.get("method") == "app_server" else None
 
 
-def mail_session_osgi_instances(settings):
-    """[{scope, state}] for the instances of mail_session_instances: no secrets, safe as loop items."""
-    return instance_scopes(settings)
+def mail_session_osgi_files(settings):
+    """[{pid, scope, state, file}] of the OSGi configuration files the settings call for: no secrets, safe
+    as loop items (liferay/osgi_keys.py config_files)."""
+    return config_files(settings, _osgi_jndi_name(settings))
 
 
-def mail_session_osgi_system(settings):
-    """MailSettingSystemConfiguration attributes that are given ({} when none); with an application-server
-    session, jndiName too."""
-    name = jndi_name(settings) if settings.get("method") == "app_server" else None
-    return system_module_args(settings, name)
+def mail_session_osgi_properties(settings, item, part="public"):
+    """osgi_config's properties (*part* public) or secret_properties (secret) for one item of
+    mail_session_osgi_files."""
+    return config_file_args(settings, item, _osgi_jndi_name(settings))[_part(part)]
+
+
+def mail_session_steps(settings, generation, detected=False):
+    """The task files this host runs after validation, in order (liferay/steps.py)."""
+    return steps(settings, generation, detected)
 
 
 def mail_session_generation_properties(settings, generation, part="public"):
@@ -142,9 +148,9 @@ class FilterModule:
             "mail_session_tomcat_properties": mail_session_tomcat_properties,
             "mail_session_wildfly_servers": mail_session_wildfly_servers,
             "mail_session_generation": mail_session_generation,
-            "mail_session_osgi_company": mail_session_osgi_company,
-            "mail_session_osgi_instances": mail_session_osgi_instances,
-            "mail_session_osgi_system": mail_session_osgi_system,
+            "mail_session_osgi_files": mail_session_osgi_files,
+            "mail_session_osgi_properties": mail_session_osgi_properties,
+            "mail_session_steps": mail_session_steps,
             "mail_session_generation_properties": mail_session_generation_properties,
             "mail_session_effective_keys": mail_session_effective_keys,
             "mail_session_effective_lines": mail_session_effective_lines,

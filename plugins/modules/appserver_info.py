@@ -61,11 +61,7 @@ options:
     type: str
 extends_documentation_fragment:
   - liferay_ops.mail.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - liferay_ops.mail.attributes.read_only
 notes:
   - Standard library only; jars are read with C(zipfile).
 seealso:
@@ -165,7 +161,8 @@ import zipfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.xml_document import Document, XMLFileError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.appserver import (
     MAIL_CLASSES,
     SESSION_CLASS,
     common_loader_entries,
@@ -179,7 +176,14 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver
     wildfly_found_session,
     wildfly_mail_subsystems,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_xml import Document, XMLFileError
+
+
+def _in_liferay_home(module, option, patterns):
+    """The paths below liferay_home that match the glob *patterns* (tuples of path parts), for a missing *option*."""
+    home = module.params["liferay_home"]
+    if not home:
+        module.fail_json(msg="give %s or liferay_home" % option)
+    return [path for pattern in patterns for path in glob.glob(os.path.join(home, *pattern))]
 
 
 def _single(module, what, candidates, variable, looked_for):
@@ -278,11 +282,9 @@ def tomcat(module):
     p = module.params
     base = p["catalina_base"]
     if not base:
-        if not p["liferay_home"]:
-            module.fail_json(msg="give catalina_base or liferay_home")
         candidates = [
             path
-            for path in glob.glob(os.path.join(p["liferay_home"], "tomcat*"))
+            for path in _in_liferay_home(module, "catalina_base", [("tomcat*",)])
             if os.path.isfile(os.path.join(path, "conf", "server.xml"))
         ]
         base = _single(
@@ -367,15 +369,8 @@ def wildfly(module):
     p = module.params
     config = p["wildfly_config"]
     if not config:
-        if not p["liferay_home"]:
-            module.fail_json(msg="give wildfly_config or liferay_home")
-        candidates = [
-            path
-            for pattern in ("wildfly*", "jboss-eap*")
-            for path in glob.glob(
-                os.path.join(p["liferay_home"], pattern, "standalone", "configuration", "standalone.xml")
-            )
-        ]
+        patterns = [(server, "standalone", "configuration", "standalone.xml") for server in ("wildfly*", "jboss-eap*")]
+        candidates = _in_liferay_home(module, "wildfly_config", patterns)
         config = _single(
             module,
             "WildFly / JBoss EAP",

@@ -89,11 +89,7 @@ options:
     default: false
 extends_documentation_fragment:
   - liferay_ops.mail.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - liferay_ops.mail.attributes.read_only
 notes:
   - The MySQL/MariaDB client is started with C(--no-defaults), so option files such as C(~/.my.cnf) do not
     change what is checked.
@@ -160,14 +156,9 @@ from xml.etree import ElementTree
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import SECRET_KEY
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    COMPANY_PID,
-    MASK,
-    SYSTEM_PID,
-    Interpolated,
-    parse_config,
-)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import Interpolated, parse_config
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import COMPANY_PID, SYSTEM_PID
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import MASK, SECRET_KEY
 
 OWNER_TYPE_COMPANY = 1  # PortletKeys.PREFS_OWNER_TYPE_COMPANY
 SYSTEM_COMPANY_ID = 0  # CompanyConstants.SYSTEM

@@ -8,6 +8,9 @@ DOCUMENTATION = r"""
 ---
 module: docker_env_file
 short_description: Write Liferay portal properties as LIFERAY_* variables into a Docker env file
+version_added: "1.1.0"
+author:
+  - liferay_ops.mail contributors (@liferay-ops)
 description:
   - Writes a file for C(docker run --env-file) or Compose's C(env_file) that sets each portal property as the
     environment variable Liferay's Docker image decodes into it (C(ComponentPropertiesUtil)) - C(LIFERAY_) and
@@ -24,9 +27,6 @@ description:
   - Check and diff mode; secret values are hidden from Ansible's output and masked in the diff (also secrets
     already in the file, recognised by the decoded key).
   - Runs with the Python standard library only.
-version_added: "1.1.0"
-author:
-  - liferay_ops.mail contributors (@liferay-ops)
 options:
   path:
     description: The env file. Its directory must exist.
@@ -46,25 +46,21 @@ options:
     description: The comment line at the top of the file; empty for none.
     type: str
     default: "Managed by Ansible (mail_session role): change the inventory, not this file"
-extends_documentation_fragment:
-  - ansible.builtin.files
-  - liferay_ops.mail.attributes
-  - liferay_ops.mail.files
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 notes:
   - The variables reach Liferay only when the container is created again (C(docker compose up -d) recreates it
     when the file changed; a restart of the same container keeps its old environment).
   - Environment variables beat C(portal-ext.properties), and values saved in the Control Panel beat both.
+extends_documentation_fragment:
+  - ansible.builtin.files
+  - liferay_ops.mail.attributes
+  - liferay_ops.mail.files
 """
 
 EXAMPLES = r"""
 - name: The mail session of a Liferay 7.4 container
   liferay_ops.mail.docker_env_file:
     path: /srv/liferay/liferay-mail.env
+    mode: "0600"
     properties:
       mail.session.mail.transport.protocol: smtp
       mail.session.mail.smtp.host: smtp.example.com
@@ -73,7 +69,6 @@ EXAMPLES = r"""
       mail.send.blacklist: [noreply@example.com]
     secret_properties:
       mail.session.mail.smtp.password: "{{ vault_smtp_password }}"
-    mode: "0600"
 """
 
 RETURN = r"""
@@ -87,6 +82,10 @@ added:
   type: list
   elements: str
   sample: [LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_HOST]
+backup_file:
+  description: Name of the backup file, when O(backup=true) and the file changed.
+  returned: changed and backup requested
+  type: str
 updated:
   description: Variables whose value changed.
   returned: always
@@ -97,32 +96,25 @@ removed:
   returned: always
   type: list
   elements: str
-backup_file:
-  description: Name of the backup file, when O(backup=true) and the file changed.
-  returned: changed and backup requested
-  type: str
 """
 
-import os
+from typing import ClassVar
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native
-
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_config_files import (
-    destination,
-    put_file,
-    read_text,
-)
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import SECRET_KEY
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    MASK,
-    OsgiError,
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.env_names import (
     decode_env_name,
     env_file_lines,
     render_env_file,
 )
-
-NEW_FILE_MODE = "0600"
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import OsgiError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.files.writer import (
+    FileWriter,
+    WriterError,
+    header_option,
+    merge_properties,
+    path_option,
+    property_options,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import MASK, is_secret_key
 
 
 def parse_env_file(text):
@@ -139,10 +131,11 @@ def parse_env_file(text):
 
 
 def is_secret_name(name, secret_names):
+    """A variable given as secret, or one whose portal property (its decoded name) looks like a secret's."""
     if name in secret_names:
         return True
     key = decode_env_name(name)
-    return bool(SECRET_KEY.search(key if key is not None else name))
+    return is_secret_key(key if key is not None else name)
 
 
 def masked(text, secret_names, changed=()):
@@ -159,80 +152,48 @@ def masked(text, secret_names, changed=()):
     return "".join(out)
 
 
-def run(module):
-    params = module.params
-    path = params["path"]
-    result = {"changed": False, "path": path, "added": [], "updated": [], "removed": []}
+def _to_str(key, value, secret):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list) and not secret:
+        return [str(item) for item in value]
+    if not isinstance(value, str):
+        what = "a secret value" if secret else "the value"
+        raise WriterError("key '%s': %s is not a string, number, boolean or list" % (key, what))
+    return value
 
-    desired, secret_keys = {}, set()
-    for source, secret in ((params["properties"], False), (params["secret_properties"], True)):
-        for key, value in source.items():
-            if key in desired:
-                module.fail_json(msg="key '%s' is given in both properties and secret_properties" % key, **result)
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            elif isinstance(value, (int, float)):
-                value = str(value)
-            elif isinstance(value, list) and not secret:
-                value = [str(item) for item in value]
-            elif not isinstance(value, str):
-                what = "a secret value" if secret else "the value"
-                module.fail_json(msg="key '%s': %s is not a string, number, boolean or list" % (key, what), **result)
-            desired[key] = value
-            if secret:
-                secret_keys.add(key)
-    try:
-        text = render_env_file(desired, secret_keys, header=params["header"] or None)
+
+class DockerEnvFile(FileWriter):
+    """The whole env file: one LIFERAY_* variable a line, sorted (codecs/env_names.py)."""
+
+    options: ClassVar[dict] = dict(path=path_option(aliases=()), **property_options(), header=header_option())
+    results: ClassVar[dict] = dict(added=[], updated=[], removed=[])
+    errors = (OsgiError,)
+    new_file_mode = "0600"
+
+    def start(self):
+        super().start()
+        desired, secret_keys = merge_properties(self.params, _to_str)
+        self.text = render_env_file(desired, secret_keys, header=self.params["header"] or None)
         lines = env_file_lines(desired, secret_keys)
-    except OsgiError as exc:
-        module.fail_json(msg=to_native(exc), **result)
-    secret_names = {name for name, _value, secret in lines if secret}
-    wanted = {name: value for name, value, _secret in lines}
+        self.secret_names = {name for name, _value, secret in lines if secret}
+        self.wanted = {name: value for name, value, _secret in lines}
 
-    target = destination(module, path, result)  # a symlink is written through
-    parent = os.path.dirname(target) or "."
-    if not os.path.isdir(parent):
-        module.fail_json(
-            msg="the directory %s does not exist; create it first (it is where the env file goes)" % parent
-        )
-    if os.path.lexists(target) and not os.path.isfile(target):
-        module.fail_json(msg="%s exists but is not a regular file" % path, **result)
-    exists, before = read_text(target)
-    current = parse_env_file(before) if exists else {}
-    result["added"] = sorted(name for name in wanted if name not in current)
-    result["updated"] = sorted(name for name in wanted if name in current and current[name] != wanted[name])
-    result["removed"] = sorted(name for name in current if name not in wanted)
+    def missing(self):
+        self.require_directory("the directory %s does not exist; create it first (it is where the env file goes)")
 
-    if module._diff:
-        changed_names = set(result["added"]) | set(result["updated"])
-        result["diff"] = {
-            "before_header": path if exists else "%s (absent)" % path,
-            "after_header": path,
-            "before": masked(before, secret_names) if exists else "",
-            "after": masked(text, secret_names, changed_names),
-        }
+    def plan(self, before):
+        self.compare(parse_env_file(before) if self.exists else {}, self.wanted)
+        return self.text
 
-    if params["mode"] is None and not exists:
-        params["mode"] = NEW_FILE_MODE
-    put_file(module, target, exists, not exists or before != text, text, params["backup"], result)
-    module.exit_json(**result)
+    def masked(self, text, changed=()):
+        return masked(text, self.secret_names, changed)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", required=True),
-            properties=dict(type="dict", default={}),
-            secret_properties=dict(type="dict", default={}, no_log=True),
-            header=dict(
-                type="str", default="Managed by Ansible (mail_session role): change the inventory, not this file"
-            ),
-            backup=dict(type="bool", default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    run(module)
+    DockerEnvFile.execute()
 
 
 if __name__ == "__main__":

@@ -74,11 +74,7 @@ options:
     default: ""
 extends_documentation_fragment:
   - liferay_ops.mail.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - liferay_ops.mail.attributes.read_only
 notes:
   - Never changes anything; runs in check mode.
   - Reads only the file system - a C(-Dexternal-properties=) file, the C(LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE)
@@ -145,7 +141,7 @@ removals:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_effective import conflict_text, resolve
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.effective import conflict_text, resolve
 
 
 def removals(conflicts, properties_file):

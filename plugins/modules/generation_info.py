@@ -58,11 +58,7 @@ options:
     default: true
 extends_documentation_fragment:
   - liferay_ops.mail.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - liferay_ops.mail.attributes.read_only
 notes:
   - Never changes anything; runs in check mode.
 """
@@ -131,16 +127,15 @@ import zipfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
-    COMPANY_PID,
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import OsgiError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.properties import PropertiesDocument
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import COMPANY_PID, SYSTEM_PID
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.versions import (
     LEGACY,
     OSGI,
-    SYSTEM_PID,
-    OsgiError,
     parse_version,
     version_in_text,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import PropertiesDocument
 
 IMPL_JAR_GLOBS = (
     "tomcat*/webapps/ROOT/WEB-INF/lib/portal-impl.jar",
@@ -169,10 +164,18 @@ def read_manifest(jar_path):
     return attributes
 
 
+def _present(home, name, evidence, exists=os.path.isfile):
+    """home/name when *exists* finds it; else None, and the evidence says '<name>: not present'."""
+    path = os.path.join(home, name.rstrip("/"))
+    if exists(path):
+        return path
+    evidence.append("%s: not present" % name)
+    return None
+
+
 def from_version_file(home, evidence):
-    path = os.path.join(home, ".liferay-version")
-    if not os.path.isfile(path):
-        evidence.append(".liferay-version: not present")
+    path = _present(home, ".liferay-version", evidence)
+    if path is None:
         return None
     with open(path, encoding="utf-8", errors="replace") as handle:
         text = handle.read().strip()
@@ -210,9 +213,8 @@ def from_manifest(home, evidence):
 
 def mail_settings_module(home, evidence):
     """True when com.liferay.mail.settings.api is installed under osgi/, False when not, None if unknown."""
-    osgi = os.path.join(home, "osgi")
-    if not os.path.isdir(osgi):
-        evidence.append("osgi/: not present")
+    osgi = _present(home, "osgi/", evidence, os.path.isdir)
+    if osgi is None:
         return None
     for root, _dirs, files in os.walk(osgi):
         if os.path.relpath(root, osgi).split(os.sep)[0] in ("state", "configs"):

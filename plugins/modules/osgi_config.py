@@ -8,6 +8,9 @@ DOCUMENTATION = r"""
 ---
 module: osgi_config
 short_description: Write one Liferay OSGi configuration file (.config) exactly as Liferay reads it
+version_added: "1.1.0"
+author:
+  - liferay_ops.mail contributors (@liferay-ops)
 description:
   - Writes C(<configs_dir>/<pid>.config), or C(<configs_dir>/<pid>.scoped~<scope_name>.config) for one
     instance, in the typed C(.config) syntax Liferay's file installer reads (DXP 2025.Q4+ / Portal 2026+
@@ -18,7 +21,7 @@ description:
     The name must start with C(LIFERAY_): DXP 2025.Q4+ / Portal 2026 substitute C(${NAME}) from the environment
     only for such names (otherwise from a system property, else with nothing; C(${env:NAME}) reads as empty)."
   - Every other C($), C({), C(}), C(\), C(\"), C(=), space, control and non-ASCII character is escaped, so a
-    password containing C(${) is read literally and never interpolated (see module_utils/liferay_osgi.py
+    password containing C(${) is read literally and never interpolated (see module_utils/codecs/osgi_config.py
     for the evidence behind each escape). The file is pure ASCII.
   - The module owns the whole file. Attributes not given are removed (reported in RV(removed)); the
     one comment line Liferay accepts at the top is the O(header). The file is compared by meaning, not
@@ -34,9 +37,6 @@ description:
     the inventory since the last run is listed too, and a file Liferay deleted (Reset Default Values
     deletes it) is simply written again."
   - Runs with the Python standard library only.
-version_added: "1.1.0"
-author:
-  - liferay_ops.mail contributors (@liferay-ops)
 options:
   configs_dir:
     description: Directory of the configuration files, usually C(LIFERAY_HOME/osgi/configs).
@@ -93,15 +93,6 @@ options:
         Liferay must not run as root (root can write any file)."
     type: bool
     default: false
-extends_documentation_fragment:
-  - ansible.builtin.files
-  - liferay_ops.mail.attributes
-  - liferay_ops.mail.files
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 notes:
   - Liferay reads a changed file while running, but MailServiceImpl caches mail sessions; restart Liferay
     (or save the settings once in the UI) for a change to take effect.
@@ -109,6 +100,10 @@ notes:
     substitutes again, so the variable's value must not contain C("), C(\) or C(${). An unset variable gives
     an empty value; a JVM system property of the same name would win over the variable. See
     docs/osgi-environment-references.md.
+extends_documentation_fragment:
+  - ansible.builtin.files
+  - liferay_ops.mail.attributes
+  - liferay_ops.mail.files
 """
 
 EXAMPLES = r"""
@@ -146,6 +141,10 @@ path:
   returned: always
   type: str
   sample: /opt/liferay/osgi/configs/com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration.config
+backup_file:
+  description: Name of the backup file, when O(backup=true) and the file changed.
+  returned: changed and backup requested
+  type: str
 added:
   description: Attributes that were not in the file.
   returned: always
@@ -166,10 +165,6 @@ problems:
   returned: always
   type: list
   elements: str
-backup_file:
-  description: Name of the backup file, when O(backup=true) and the file changed.
-  returned: changed and backup requested
-  type: str
 drift:
   description:
     - True when the file carries the role's O(header) and its values differ from what the module writes
@@ -191,29 +186,28 @@ normalised:
 import grp
 import os
 import re
+from typing import ClassVar
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native
-
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_config_files import (
-    destination,
-    put_file,
-    read_text,
-    remove_file,
-)
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_config import (
     OsgiError,
     as_value,
     check_attribute,
     comparable,
-    config_file_name,
     masked_config,
     parse_config,
     render_config,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.files.writer import (
+    FileWriter,
+    header_option,
+    merge_properties,
+    property_options,
+    state_option,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import config_file_name
 
 
-def _normalise(value, name, secret):
+def _normalise(name, value, secret):
     try:
         value = as_value(value)
     except OsgiError as exc:
@@ -295,121 +289,93 @@ def apply_read_only(module, directory, result):
         )
 
 
-def run(module):
-    params = module.params
-    result = {"changed": False, "added": [], "updated": [], "removed": [], "problems": []}
-    result.update(drift=False, drift_attributes=[], normalised=False)
-    try:
-        path = os.path.join(params["configs_dir"], config_file_name(params["pid"], params["scope_name"]))
-    except OsgiError as exc:
-        module.fail_json(msg=to_native(exc), **result)
-    result["path"] = path
+class OsgiConfig(FileWriter):
+    """One .config file, owned whole and written in canonical form (codecs/osgi_config.py)."""
 
-    desired, secret_names = {}, set()
-    try:
-        for source, secret in ((params["properties"], False), (params["secret_properties"], True)):
-            for name, value in source.items():
-                check_attribute(name)
-                if name in desired:
-                    raise OsgiError("attribute '%s' is given in both properties and secret_properties" % name)
-                desired[name] = _normalise(value, name, secret)
-                if secret:
-                    secret_names.add(name)
-        if (
-            params["scope_name"]
-            and params["state"] == "present"
-            and not ("companyWebId" in desired or "companyId" in desired)
-        ):
+    options: ClassVar[dict] = dict(
+        configs_dir=dict(type="path", required=True),
+        pid=dict(type="str", required=True),
+        scope_name=dict(type="str"),
+        state=state_option(),
+        **property_options(),
+        header=header_option(),
+        create_dir=dict(type="bool", default=False),
+        read_only=dict(type="bool", default=False),
+    )
+    results: ClassVar[dict] = dict(
+        added=[], updated=[], removed=[], problems=[], drift=False, drift_attributes=[], normalised=False
+    )
+    errors = (OsgiError,)
+
+    def start(self):
+        params = self.params
+        self.path = os.path.join(params["configs_dir"], config_file_name(params["pid"], params["scope_name"]))
+        self.result["path"] = self.path
+        self.present = params["state"] == "present"
+        self.desired, self.secret_names = merge_properties(params, _normalise, check_attribute, "attribute '%s'")
+        names_instance = "companyWebId" in self.desired or "companyId" in self.desired
+        if params["scope_name"] and self.present and not names_instance:
             raise OsgiError(
                 "scope_name is set but no companyWebId or companyId property names the instance: "
                 "Liferay would not know which instance the file is for"
             )
-        new_text = render_config(desired, params["header"]) if params["state"] == "present" else ""
-    except OsgiError as exc:
-        module.fail_json(msg=to_native(exc), **result)
+        self.text = render_config(self.desired, params["header"]) if self.present else ""
+        if params["read_only"] and self.present:
+            apply_read_only(self.module, params["configs_dir"], self.result)
+        self.make_directory()
 
-    directory = params["configs_dir"]
-    if params["read_only"] and params["state"] == "present":
-        apply_read_only(module, directory, result)
-    if not os.path.isdir(directory):
-        if params["state"] == "absent":
-            module.exit_json(**result)
-        if not params["create_dir"]:
-            module.fail_json(
-                msg="the directory %s does not exist: it is LIFERAY_HOME/osgi/configs (check the Liferay home), "
-                "or set create_dir for a directory to mount into a container" % directory,
-                **result,
+    def make_directory(self):
+        directory = self.params["configs_dir"]
+        if os.path.isdir(directory):
+            return
+        if not self.present:
+            self.exit()
+        if not self.params["create_dir"]:
+            self.fail(
+                "the directory %s does not exist: it is LIFERAY_HOME/osgi/configs (check the Liferay home), "
+                "or set create_dir for a directory to mount into a container" % directory
             )
-        if not module.check_mode:
+        if not self.module.check_mode:
             os.makedirs(directory, mode=0o750)
-            module.set_owner_if_different(directory, params["owner"], False)
-            module.set_group_if_different(directory, params["group"], False)
-        result["changed"] = True
+            self.module.set_owner_if_different(directory, self.params["owner"], False)
+            self.module.set_group_if_different(directory, self.params["group"], False)
+        self.result["changed"] = True
 
-    if params["state"] == "absent" and os.path.islink(path):
-        # only the link is removed; what it points to is read for the diff when it is a file
-        target = path if os.path.isfile(path) else None
-    else:
-        target = destination(module, path, result)  # a symlink is written through
-        if os.path.lexists(target) and not os.path.isfile(target):
-            module.fail_json(msg="%s exists but is not a regular file" % path, **result)
-    exists, before_text = read_text(target) if target else (False, "")
-    current, problems = parse_config(before_text) if exists else ({}, [])
-    result["problems"] = problems
+    def locate(self):
+        if not self.present and os.path.islink(self.path):
+            # only the link is removed; what it points to is read for the diff when it is a file
+            return self.path if os.path.isfile(self.path) else None
+        return super().locate()  # a symlink is written through
 
-    wanted = {name: comparable(value) for name, value in desired.items()}
-    result["added"] = sorted(name for name in wanted if name not in current)
-    result["updated"] = sorted(name for name in wanted if name in current and current[name] != wanted[name])
-    result["removed"] = sorted(name for name in current if name not in wanted)
+    def plan(self, before):
+        result = self.result
+        current, problems = parse_config(before) if self.exists else ({}, [])
+        result["problems"] = problems
+        wanted = {name: comparable(value) for name, value in self.desired.items()}
+        self.compare(current, wanted)
+        if not self.present:
+            return None
 
-    if module._diff:
-        changed_secrets = set(result["added"]) | set(result["updated"])
-        result["diff"] = {
-            "before_header": path if exists else "%s (absent)" % path,
-            "after_header": path if params["state"] == "present" else "%s (absent)" % path,
-            "before": masked_config(before_text, secret_names) if exists else "",
-            "after": masked_config(new_text, secret_names, changed_secrets),
-        }
+        differing = sorted(set(result["added"]) | set(result["updated"]) | set(result["removed"]))
+        if self.exists and differing and written_by_module(before, self.params["header"]):
+            result["drift"], result["drift_attributes"] = True, differing
+            self.module.warn(drift_warning(self.path, differing, self.module.check_mode))
 
-    if params["state"] == "absent":
-        remove_file(module, path, params["backup"], result)
-        module.exit_json(**result)
+        same_meaning = self.exists and not problems and current == wanted
+        # the same values in another layout: no drift, but the file is normalised to the canonical text
+        result["normalised"] = same_meaning and before != self.text
+        self.rewrite = not same_meaning or result["normalised"]
+        return self.text
 
-    differing = sorted(set(result["added"]) | set(result["updated"]) | set(result["removed"]))
-    if exists and differing and written_by_module(before_text, params["header"]):
-        result["drift"], result["drift_attributes"] = True, differing
-        module.warn(drift_warning(path, differing, module.check_mode))
+    def masked(self, text, changed=()):
+        return masked_config(text, self.secret_names, changed)
 
-    same_meaning = exists and not problems and current == wanted
-    # the same values in another layout: no drift, but the file is normalised to the canonical text
-    result["normalised"] = same_meaning and before_text != new_text
-    content_changed = not same_meaning or result["normalised"]
-    dir_changed = result["changed"]
-    put_file(module, target, exists, content_changed, new_text, params["backup"], result)
-    result["changed"] = result["changed"] or dir_changed
-    module.exit_json(**result)
+    def content_changed(self, before, after):
+        return self.rewrite
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            configs_dir=dict(type="path", required=True),
-            pid=dict(type="str", required=True),
-            scope_name=dict(type="str"),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            properties=dict(type="dict", default={}),
-            secret_properties=dict(type="dict", default={}, no_log=True),
-            header=dict(
-                type="str", default="Managed by Ansible (mail_session role): change the inventory, not this file"
-            ),
-            create_dir=dict(type="bool", default=False),
-            backup=dict(type="bool", default=False),
-            read_only=dict(type="bool", default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    run(module)
+    OsgiConfig.execute()
 
 
 if __name__ == "__main__":

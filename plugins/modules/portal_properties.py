@@ -8,6 +8,9 @@ DOCUMENTATION = r"""
 ---
 module: portal_properties
 short_description: Manage keys in Liferay's portal-ext.properties exactly as Liferay reads them
+version_added: "1.0.0"
+author:
+  - liferay_ops.mail contributors (@liferay-ops)
 description:
   - Sets, updates and removes keys in a Liferay C(portal-ext.properties) file in place.
   - Liferay reads this file with Apache Commons Configuration 1.10, not C(java.util.Properties).
@@ -24,9 +27,6 @@ description:
     module fails and writes nothing.
   - Never writes the keys C(include) or C(include-and-override).
   - Runs with the Python standard library only.
-version_added: "1.0.0"
-author:
-  - liferay_ops.mail contributors (@liferay-ops)
 options:
   path:
     description: Path of the properties file, usually C(LIFERAY_HOME/portal-ext.properties).
@@ -95,18 +95,13 @@ options:
     description: Create the file when it does not exist. When false a missing file is an error.
     type: bool
     default: true
+notes:
+  - A missing file is not created when there is nothing to set.
+  - Keys must be plain property names (letters, digits, C(.), C(-), C(_)).
 extends_documentation_fragment:
   - ansible.builtin.files
   - liferay_ops.mail.attributes
   - liferay_ops.mail.files
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-notes:
-  - A missing file is not created when there is nothing to set.
-  - Keys must be plain property names (letters, digits, C(.), C(-), C(_)).
 """
 
 EXAMPLES = r"""
@@ -172,23 +167,26 @@ backup_file:
   sample: /opt/liferay/portal-ext.properties.12345.2026-11-21@10:00:00~
 """
 
-import os
 import re
+from typing import ClassVar
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_config_files import (
-    destination,
-    put_file,
-    read_text,
-)
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.properties import (
     FORBIDDEN_KEYS,
     PropertiesDocument,
     PropertiesError,
     check_key,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.files.writer import (
+    FileWriter,
+    create_option,
+    merge_properties,
+    path_option,
+    property_options,
+    state_option,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import SECRET_KEY
 
 
 def _to_str(key, value, secret):
@@ -202,123 +200,86 @@ def _to_str(key, value, secret):
     raise PropertiesError("key '%s': %s is not a string, number or boolean" % (key, what))
 
 
-def run(module):
-    params = module.params
-    path = params["path"]
-    state = params["state"]
-    result = {"changed": False, "path": path, "added": [], "updated": [], "removed": [], "obsolete": []}
+class PortalProperties(FileWriter):
+    """Keys of portal-ext.properties edited in place (codecs/properties.py)."""
 
-    try:
-        secret_pattern = re.compile(params["secret_key_pattern"]) if params["secret_key_pattern"] else None
-    except re.error as exc:
-        module.fail_json(msg="secret_key_pattern is not a valid regular expression: %s" % exc, **result)
+    options: ClassVar[dict] = dict(
+        path=path_option(),
+        state=state_option(),
+        **property_options(),
+        keys=dict(type="list", elements="str", default=[], no_log=False),
+        purge_prefixes=dict(type="list", elements="str", default=[]),
+        obsolete_prefixes=dict(type="list", elements="str", default=[]),
+        obsolete_reason=dict(
+            type="str",
+            default="the Liferay being configured ignores them; remove them so nobody edits the wrong place",
+        ),
+        block_name=dict(type="str", default="managed by Ansible"),
+        # masking's one pattern of secret names (the DOCUMENTATION states it: validate-modules compares)
+        secret_key_pattern=dict(type="str", default=SECRET_KEY.pattern, no_log=False),
+        create=create_option(),
+    )
+    results: ClassVar[dict] = dict(added=[], updated=[], removed=[], obsolete=[])
+    errors = (PropertiesError,)
 
-    desired, secret_keys = {}, set()
-    remove = set()
-    try:
-        if state == "present":
-            for source, secret in ((params["properties"], False), (params["secret_properties"], True)):
-                for key, value in source.items():
-                    check_key(key)
-                    if key in desired:
-                        module.fail_json(
-                            msg="key '%s' is given in both properties and secret_properties" % key, **result
-                        )
-                    desired[key] = _to_str(key, value, secret)
-                    if secret:
-                        secret_keys.add(key)
-        else:
-            for key in params["keys"]:
-                if key in FORBIDDEN_KEYS or not key:
-                    raise PropertiesError("refusing to remove the key %r" % (key,))
-                remove.add(key)
-    except PropertiesError as exc:
-        module.fail_json(msg=to_native(exc), **result)
+    def start(self):
+        super().start()
+        params = self.params
+        try:
+            self.secret_pattern = re.compile(params["secret_key_pattern"]) if params["secret_key_pattern"] else None
+        except re.error as exc:
+            self.fail("secret_key_pattern is not a valid regular expression: %s" % exc)
+        self.desired, self.secret_keys, self.remove = {}, set(), set()
+        if params["state"] == "present":
+            self.desired, self.secret_keys = merge_properties(params, _to_str, check_key)
+            return
+        for key in params["keys"]:
+            if key in FORBIDDEN_KEYS or not key:
+                raise PropertiesError("refusing to remove the key %r" % (key,))
+            self.remove.add(key)
 
-    target = destination(module, path, result)  # a symlink is written through
-    exists = os.path.exists(target)
-    if exists and not os.path.isfile(target):
-        module.fail_json(msg="%s exists but is not a regular file" % path, **result)
-    if not exists and not desired:
-        module.exit_json(**result)  # nothing to set and nothing to remove
-    if not exists:
-        if not params["create"]:
-            module.fail_json(msg="%s does not exist and create=false" % path, **result)
-        parent = os.path.dirname(target) or "."
-        if not os.path.isdir(parent):
-            module.fail_json(
-                msg="the directory %s does not exist: check the Liferay home "
-                "(LIFERAY_HOME) this file should live in" % parent,
-                **result,
+    def missing(self):
+        if not self.desired:
+            self.exit()  # nothing to set and nothing to remove
+        self.require_create()
+        self.require_directory(
+            "the directory %s does not exist: check the Liferay home (LIFERAY_HOME) this file should live in"
+        )
+
+    def plan(self, before):
+        params, path = self.params, self.path
+        document = PropertiesDocument(before)
+        bad = document.malformed_entries()
+        if bad:
+            self.module.warn(
+                "%s has a malformed \\u escape in the value of %s: Liferay ignores the whole "
+                "file when it meets one. Fix it by hand." % (path, ", ".join(sorted(set(bad))))
             )
-    before_text = read_text(target)[1]
-    document = PropertiesDocument(before_text)
+        if params["state"] == "present" and params["purge_prefixes"]:
+            for key in document.keys():  # noqa: SIM118 (a method of PropertiesDocument, not dict)
+                if key in self.desired or key in FORBIDDEN_KEYS:
+                    continue
+                if any(key.startswith(prefix) for prefix in params["purge_prefixes"]):
+                    self.remove.add(key)
+        try:
+            edits = document.apply(self.desired, sorted(self.remove), block_name=params["block_name"])
+        except PropertiesError as exc:
+            self.fail("%s: %s" % (path, to_native(exc)))
+        self.result.update(edits)
+        if params["obsolete_prefixes"]:
+            prefixes = tuple(params["obsolete_prefixes"])
+            self.result["obsolete"] = sorted({key for key in document.keys() if key.startswith(prefixes)})  # noqa: SIM118
+            if self.result["obsolete"]:
+                obsolete = ", ".join(self.result["obsolete"])
+                self.module.warn("%s holds %s: %s" % (path, obsolete, params["obsolete_reason"]))
+        return document.text()
 
-    bad = document.malformed_entries()
-    if bad:
-        module.warn(
-            "%s has a malformed \\u escape in the value of %s: Liferay ignores the whole "
-            "file when it meets one. Fix it by hand." % (path, ", ".join(sorted(set(bad))))
-        )
-
-    if state == "present" and params["purge_prefixes"]:
-        for key in document.keys():  # noqa: SIM118 (a method of PropertiesDocument, not dict)
-            if key in desired or key in FORBIDDEN_KEYS:
-                continue
-            if any(key.startswith(prefix) for prefix in params["purge_prefixes"]):
-                remove.add(key)
-
-    try:
-        edits = document.apply(desired, sorted(remove), block_name=params["block_name"])
-    except PropertiesError as exc:
-        module.fail_json(msg="%s: %s" % (path, to_native(exc)), **result)
-    result.update(edits)
-    after_text = document.text()
-    if params["obsolete_prefixes"]:
-        result["obsolete"] = sorted(
-            {key for key in document.keys() if key.startswith(tuple(params["obsolete_prefixes"]))}  # noqa: SIM118
-        )
-        if result["obsolete"]:
-            module.warn("%s holds %s: %s" % (path, ", ".join(result["obsolete"]), params["obsolete_reason"]))
-    content_changed = after_text != before_text or not exists
-
-    if module._diff:
-        old = PropertiesDocument(before_text)
-        changed_secrets = set(edits["added"]) | set(edits["updated"])
-        result["diff"] = {
-            "before_header": path if exists else "%s (absent)" % path,
-            "after_header": path,
-            "before": old.masked_text(secret_keys, secret_pattern) if exists else "",
-            "after": document.masked_text(secret_keys, secret_pattern, changed_secrets),
-        }
-
-    put_file(module, target, exists, content_changed, after_text, params["backup"], result)
-    module.exit_json(**result)
+    def masked(self, text, changed=()):
+        return PropertiesDocument(text).masked_text(self.secret_keys, self.secret_pattern, changed)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", required=True, aliases=["dest"]),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            properties=dict(type="dict", default={}),
-            secret_properties=dict(type="dict", default={}, no_log=True),
-            keys=dict(type="list", elements="str", default=[], no_log=False),
-            purge_prefixes=dict(type="list", elements="str", default=[]),
-            obsolete_prefixes=dict(type="list", elements="str", default=[]),
-            obsolete_reason=dict(
-                type="str",
-                default="the Liferay being configured ignores them; remove them so nobody edits the wrong place",
-            ),
-            block_name=dict(type="str", default="managed by Ansible"),
-            secret_key_pattern=dict(type="str", default=r"(?i)(password|passwd|secret|credential|token)", no_log=False),
-            create=dict(type="bool", default=True),
-            backup=dict(type="bool", default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    run(module)
+    PortalProperties.execute()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ DOCUMENTATION = r"""
 ---
 module: tomcat_mail_resource
 short_description: Declare a JavaMail session as a JNDI resource in Tomcat's ROOT context file for Liferay
+version_added: "1.0.0"
+author:
+  - liferay_ops.mail contributors (@liferay-ops)
 description:
   - Adds, updates or removes exactly one C(<Resource>) of the given name in a Tomcat context file, by default
     Liferay's C(CATALINA_BASE/conf/Catalina/localhost/ROOT.xml), with C(auth="Container"), the session O(type)
@@ -23,9 +26,6 @@ description:
     C(Session.getInstance); C(password) together with C(mail.smtp.user) or C(mail.user) makes it add an
     Authenticator, so C(Transport.send) authenticates without explicit credentials.
   - Runs with the Python standard library only.
-version_added: "1.0.0"
-author:
-  - liferay_ops.mail contributors (@liferay-ops)
 options:
   path:
     description: The context file, for Liferay C(CATALINA_BASE/conf/Catalina/localhost/ROOT.xml).
@@ -65,16 +65,6 @@ options:
     description: Create the context file (C(<Context>) with just this resource) when it does not exist.
     type: bool
     default: true
-extends_documentation_fragment:
-  - ansible.builtin.files
-  - liferay_ops.mail.attributes
-  - liferay_ops.mail.files
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-    details: Passwords are masked, also those of other resources in the file (for example the database's).
 notes:
   - Tomcat replaces C(${name}) in attribute values with the system property C(name) and has no escape for a
     literal C(${); a value may be such a reference on purpose (for example a password from C(setenv.sh)).
@@ -82,6 +72,13 @@ notes:
 seealso:
   - module: liferay_ops.mail.appserver_info
   - module: liferay_ops.mail.portal_properties
+attributes:
+  diff_mode:
+    details: Passwords are masked, also those of other resources in the file (for example the database's).
+extends_documentation_fragment:
+  - ansible.builtin.files
+  - liferay_ops.mail.attributes
+  - liferay_ops.mail.files
 """
 
 EXAMPLES = r"""
@@ -128,6 +125,10 @@ name:
   returned: always
   type: str
   sample: mail/MailSession
+backup_file:
+  description: Name of the backup file, when O(backup=true) and the file changed.
+  returned: changed and backup requested
+  type: str
 resource:
   description: The resource's attributes as written, secret ones masked.
   returned: state is present
@@ -141,31 +142,26 @@ removed:
   description: Number of resources of that name removed (stale duplicates, or all with O(state=absent)).
   returned: always
   type: int
-backup_file:
-  description: Name of the backup file, when O(backup=true) and the file changed.
-  returned: changed and backup requested
-  type: str
 """
 
-import os
 import re
+from typing import ClassVar
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.xml_document import render_element, xml_problem
+from ansible_collections.liferay_ops.mail.plugins.module_utils.files.writer import (
+    WriterError,
+    create_option,
+    merge_properties,
+    path_option,
+    property_options,
+    state_option,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.files.xml_writer import XmlFileWriter
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.appserver import (
     servers_from_tomcat_resource,
     tomcat_mail_resources,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_config_files import destination
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_xml import (
-    MASK,
-    Document,
-    XMLFileError,
-    commit,
-    render_element,
-    scrub_result,
-    xml_problem,
-)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import MASK
 
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 RESERVED = ("name", "auth", "type", "factory")
@@ -178,140 +174,101 @@ def _text(value):
     return str(value)
 
 
-def desired_attributes(module):
-    p = module.params
-    merged, secrets = {}, set()
-    for source, secret in ((p["properties"], False), (p["secret_properties"], True)):
-        for key, value in source.items():
-            if not _ATTRIBUTE_NAME.match(key) or key in RESERVED:
-                module.fail_json(
-                    msg="attribute %r cannot be set: %s"
-                    % (key, "reserved" if key in RESERVED else "not a valid XML attribute name")
-                )
-            if key in merged:
-                module.fail_json(msg="attribute %r is given in both properties and secret_properties" % key)
-            if isinstance(value, (dict, list)) or value is None:
-                module.fail_json(msg="attribute %r: the value must be a string, number or boolean" % key)
-            text = _text(value)
-            problem = xml_problem(text)
-            if problem:
-                module.fail_json(
-                    msg="attribute %r: %s %s" % (key, "the secret value" if secret else "the value", problem)
-                )
-            merged[key] = text
-            if secret:
-                secrets.add(key)
-    ordered = [("name", p["name"]), ("auth", "Container"), ("type", p["type"])]
+def _check_name(key):
+    if not _ATTRIBUTE_NAME.match(key) or key in RESERVED:
+        why = "reserved" if key in RESERVED else "not a valid XML attribute name"
+        raise WriterError("attribute %r cannot be set: %s" % (key, why))
+
+
+def _attribute_value(key, value, secret):
+    if isinstance(value, (dict, list)) or value is None:
+        raise WriterError("attribute %r: the value must be a string, number or boolean" % key)
+    text = _text(value)
+    problem = xml_problem(text)
+    if problem:
+        raise WriterError("attribute %r: %s %s" % (key, "the secret value" if secret else "the value", problem))
+    return text
+
+
+def desired_attributes(params):
+    """The resource's attributes in the order they are written, and the names of the secret ones."""
+    merged, secrets = merge_properties(params, _attribute_value, _check_name, "attribute %r")
+    ordered = [("name", params["name"]), ("auth", "Container"), ("type", params["type"])]
     ordered.extend(sorted(merged.items()))
     return ordered, secrets
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", required=True, aliases=["dest"]),
-            name=dict(type="str", default="mail/MailSession"),
-            type=dict(type="str", choices=["javax.mail.Session", "jakarta.mail.Session"]),
-            properties=dict(type="dict", default={}),
-            secret_properties=dict(type="dict", default={}, no_log=True),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            create=dict(type="bool", default=True),
-            backup=dict(type="bool", default=False),
-        ),
-        required_if=[("state", "present", ("type",))],
-        add_file_common_args=True,
-        supports_check_mode=True,
+class TomcatMailResource(XmlFileWriter):
+    """One <Resource> of a Tomcat context file, every other byte kept (codecs/xml_document.py)."""
+
+    options: ClassVar[dict] = dict(
+        path=path_option(),
+        name=dict(type="str", default="mail/MailSession"),
+        type=dict(type="str", choices=["javax.mail.Session", "jakarta.mail.Session"]),
+        **property_options(),
+        state=state_option(),
+        create=create_option(),
     )
-    p = module.params
-    path, name, present = p["path"], p["name"], p["state"] == "present"
-    result = {"changed": False, "path": path, "name": name, "removed": 0}
-    secret_values = [_text(value) for value in p["secret_properties"].values()]
+    module_options: ClassVar[dict] = dict(required_if=[("state", "present", ("type",))])
+    new_document = NEW_FILE
 
-    target = destination(module, path, result)  # a symlink is written through
-    exists = os.path.exists(target)
-    if exists and not os.path.isfile(target):
-        module.fail_json(msg="%s exists but is not a regular file" % path, **result)
-    if not exists:
-        if not present:
-            module.exit_json(**result)
-        if not p["create"]:
-            module.fail_json(msg="%s does not exist and create=false" % path, **result)
-        if not os.path.isdir(os.path.dirname(target) or "."):
-            module.fail_json(
-                msg="the directory %s does not exist: check CATALINA_BASE (Tomcat creates conf/<Engine>/<Host> "
-                "on its first start)" % os.path.dirname(target),
-                **result,
+    def start(self):
+        super().start()
+        self.present = self.params["state"] == "present"
+        self.result.update(name=self.params["name"], removed=0)
+        self.secrets = [_text(value) for value in self.params["secret_properties"].values()]
+
+    def missing(self):
+        if not self.present:
+            self.exit()
+        self.require_create()
+        self.require_directory(
+            "the directory %s does not exist: check CATALINA_BASE (Tomcat creates conf/<Engine>/<Host> "
+            "on its first start)"
+        )
+
+    def edit(self, document):
+        if document.root.name != "Context":
+            self.fail(
+                "%s is not a Tomcat context file: its root element is <%s>, not <Context>"
+                % (self.path, document.root.name)
             )
-    before = None
-    try:
-        if exists:
-            with open(target, "rb") as handle:
-                before = handle.read()
-        document = Document(before if exists else NEW_FILE, path)
-    except OSError as exc:
-        module.fail_json(msg="cannot read %s: %s" % (path, exc), **result)
-    except XMLFileError as exc:
-        module.fail_json(msg=str(exc), **result)
-    if document.root.name != "Context":
-        module.fail_json(
-            msg="%s is not a Tomcat context file: its root element is <%s>, not <Context>" % (path, document.root.name),
-            **result,
-        )
+        existing = tomcat_mail_resources(document, self.params["name"])
+        if not self.present:
+            self.result["removed"] = len(existing)
+            return [(*document.removal_span(element), b"") for element in existing]
+        ordered, secrets = desired_attributes(self.params)
+        self.wanted = dict(ordered)
+        self.result["resource"] = {key: (MASK if key in secrets else value) for key, value in ordered}
+        self.result["servers"] = servers_from_tomcat_resource(self.wanted)
+        if len(existing) == 1 and existing[0].attrs == self.wanted:
+            return []
+        unit = document.indent_unit()
+        if existing:
+            first = existing[0]
+            indent = document.line_indent(first.start)
+            indent = document.child_indent(document.root) if indent is None else indent
+            edits = [(first.start, first.end, document.encode(render_element("Resource", ordered, indent, unit)))]
+        else:
+            # next to the other resources (jdbc/LiferayPool), else at the end of <Context>
+            siblings = document.root.find_all("Resource")
+            after = siblings[-1] if siblings else None
+            indent = document.line_indent(after.start) if after is not None else None
+            indent = document.child_indent(document.root) if indent is None else indent
+            edits = [document.insertion(document.root, render_element("Resource", ordered, indent, unit), after=after)]
+        stale = existing[1:]
+        edits.extend((*document.removal_span(element), b"") for element in stale)
+        self.result["removed"] = len(stale)
+        return edits
 
-    existing = tomcat_mail_resources(document, name)
-    edits = []
-    if present:
-        ordered, secrets = desired_attributes(module)
-        wanted = dict(ordered)
-        if not (len(existing) == 1 and existing[0].attrs == wanted):
-            unit = document.indent_unit()
-            if existing:
-                first = existing[0]
-                indent = document.line_indent(first.start)
-                indent = document.child_indent(document.root) if indent is None else indent
-                edits.append(
-                    (first.start, first.end, document.encode(render_element("Resource", ordered, indent, unit)))
-                )
-                stale = existing[1:]
-            else:
-                # next to the other resources (jdbc/LiferayPool), else at the end of <Context>
-                siblings = document.root.find_all("Resource")
-                after = siblings[-1] if siblings else None
-                indent = document.line_indent(after.start) if after is not None else None
-                indent = document.child_indent(document.root) if indent is None else indent
-                element = render_element("Resource", ordered, indent, unit)
-                edits.append(document.insertion(document.root, element, after=after))
-                stale = []
-            edits.extend((*document.removal_span(element), b"") for element in stale)
-            result["removed"] = len(stale)
-        result["resource"] = {key: (MASK if key in secrets else value) for key, value in ordered}
-        result["servers"] = servers_from_tomcat_resource(wanted)
-    else:
-        edits.extend((*document.removal_span(element), b"") for element in existing)
-        result["removed"] = len(existing)
+    def check(self, document):
+        found = tomcat_mail_resources(document, self.params["name"])
+        if (self.present and (len(found) != 1 or found[0].attrs != self.wanted)) or (not self.present and found):
+            self.not_read_back()
 
-    try:
-        after = document.apply(edits)
-        check = Document(after, path)
-    except XMLFileError as exc:
-        module.fail_json(
-            msg="internal error, nothing written: the edited %s does not parse: %s" % (path, exc), **result
-        )
-    found = tomcat_mail_resources(check, name)
-    if (present and (len(found) != 1 or found[0].attrs != dict(ordered))) or (not present and found):
-        module.fail_json(
-            msg="internal error, nothing written: the edited %s does not read back as requested" % path, **result
-        )
 
-    if module._diff:
-        result["diff"] = {
-            "before_header": path if exists else "%s (absent)" % path,
-            "after_header": path,
-            "before": document.masked_text(secret_values) if exists else "",
-            "after": check.masked_text(secret_values),
-        }
-    commit(module, target, before, after, exists, result)
-    module.exit_json(**scrub_result(result, secret_values))
+def main():
+    TomcatMailResource.execute()
 
 
 if __name__ == "__main__":

@@ -46,11 +46,7 @@ options:
     default: false
 extends_documentation_fragment:
   - liferay_ops.mail.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - liferay_ops.mail.attributes.read_only
 """
 
 EXAMPLES = r"""

@@ -8,6 +8,9 @@ DOCUMENTATION = r"""
 ---
 module: wildfly_mail_session
 short_description: Configure a mail session in WildFly's / JBoss EAP's standalone.xml offline
+version_added: "1.0.0"
+author:
+  - liferay_ops.mail contributors (@liferay-ops)
 description:
   - Adds or updates one C(<mail-session>) in the mail subsystem of a WildFly or JBoss EAP configuration file
     (C(standalone.xml)) with its C(<smtp-server>), C(<pop3-server>) or C(<imap-server>), and the
@@ -24,9 +27,6 @@ description:
   - V(ssl) is implicit TLS (C(mail.<protocol>.ssl.enable)), V(tls) is STARTTLS (C(mail.<protocol>.starttls.enable));
     WildFly has no attribute that makes STARTTLS required.
   - Runs with the Python standard library only.
-version_added: "1.0.0"
-author:
-  - liferay_ops.mail contributors (@liferay-ops)
 options:
   path:
     description: WildFly's configuration file, usually C(standalone/configuration/standalone.xml).
@@ -83,16 +83,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment:
-  - ansible.builtin.files
-  - liferay_ops.mail.attributes
-  - liferay_ops.mail.files
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-    details: Passwords are masked, also those elsewhere in the file (datasources, key stores).
 notes:
   - Edit the file while the server is stopped, or restart it right after; a running WildFly writes its own
     model back to standalone.xml on the next management change and would undo the edit.
@@ -101,6 +91,13 @@ notes:
 seealso:
   - module: liferay_ops.mail.appserver_info
   - module: liferay_ops.mail.portal_properties
+attributes:
+  diff_mode:
+    details: Passwords are masked, also those elsewhere in the file (datasources, key stores).
+extends_documentation_fragment:
+  - ansible.builtin.files
+  - liferay_ops.mail.attributes
+  - liferay_ops.mail.files
 """
 
 EXAMPLES = r"""
@@ -153,6 +150,10 @@ bindings:
   type: list
   elements: str
   sample: [MailSession-smtp, MailSession-imap]
+backup_file:
+  description: Name of the backup file, when O(backup=true) and the file changed.
+  returned: changed and backup requested
+  type: str
 servers:
   description: The servers as configured (protocol, host, port, security, user), as C(smtp) and C(store).
   returned: state is present
@@ -162,17 +163,18 @@ removed:
   returned: always
   type: list
   elements: str
-backup_file:
-  description: Name of the backup file, when O(backup=true) and the file changed.
-  returned: changed and backup requested
-  type: str
 """
 
-import os
+from typing import ClassVar
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.xml_document import (
+    escape_attribute,
+    render_element,
+    xml_problem,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.files.writer import path_option, state_option
+from ansible_collections.liferay_ops.mail.plugins.module_utils.files.xml_writer import XmlFileWriter
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.appserver import (
     MIN_MAIL_NAMESPACE,
     SERVER_ELEMENT,
     mail_namespace_version,
@@ -181,15 +183,14 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_appserver
     wildfly_mail_subsystems,
     wildfly_session_name,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_config_files import destination
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_xml import (
-    Document,
-    XMLFileError,
-    commit,
-    escape_attribute,
-    render_element,
-    scrub_result,
-    xml_problem,
+
+SERVER_OPTIONS = dict(
+    host=dict(type="str", required=True),
+    port=dict(type="int", required=True),
+    ssl=dict(type="bool", default=False),
+    tls=dict(type="bool", default=False),
+    username=dict(type="str", default=""),
+    password=dict(type="str", default="", no_log=True),
 )
 
 
@@ -198,37 +199,8 @@ def _shape(element):
     return (element.name, element.attrs, [_shape(child) for child in element.children])
 
 
-def desired(module, name, jndi):
-    """[(server element, attributes)] and {binding name: (host, port)} for the session."""
-    servers, bindings = [], {}
-    for kind, element_name in SERVER_ELEMENT.items():
-        server = module.params["servers"].get(kind)
-        if not server:
-            continue
-        if server["ssl"] and server["tls"]:
-            module.fail_json(msg="servers.%s: ssl (implicit TLS) and tls (STARTTLS) exclude each other" % kind)
-        if not 1 <= server["port"] <= 65535:
-            module.fail_json(msg="servers.%s.port %d is outside 1-65535" % (kind, server["port"]))
-        for key in ("host", "username", "password"):
-            problem = xml_problem(server[key])
-            if problem:
-                module.fail_json(
-                    msg="servers.%s.%s: %s %s"
-                    % (kind, key, "the secret value" if key == "password" else "the value", problem)
-                )
-        binding = wildfly_binding_name(name, kind)
-        attrs = [("outbound-socket-binding-ref", binding)]
-        if server["ssl"]:
-            attrs.append(("ssl", "true"))
-        if server["tls"]:
-            attrs.append(("tls", "true"))
-        if server["username"]:
-            attrs.append(("username", server["username"]))
-        if server["password"]:
-            attrs.append(("password", server["password"]))
-        servers.append((element_name, attrs))
-        bindings[binding] = (server["host"], str(server["port"]))
-    return servers, bindings
+def _attr(value):
+    return escape_attribute(value)
 
 
 def render_session(name, jndi, servers, indent, unit):
@@ -252,191 +224,195 @@ def render_binding(binding, host, port, indent, unit):
     )
 
 
-def _attr(value):
-    return escape_attribute(value)
-
-
-def main():
-    server_options = dict(
-        host=dict(type="str", required=True),
-        port=dict(type="int", required=True),
-        ssl=dict(type="bool", default=False),
-        tls=dict(type="bool", default=False),
-        username=dict(type="str", default=""),
-        password=dict(type="str", default="", no_log=True),
-    )
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", required=True, aliases=["dest"]),
-            jndi_name=dict(type="str", default="java:jboss/mail/MailSession"),
-            name=dict(type="str"),
-            servers=dict(
-                type="dict",
-                default={},
-                options=dict(
-                    smtp=dict(type="dict", options=server_options),
-                    pop3=dict(type="dict", options=server_options),
-                    imap=dict(type="dict", options=server_options),
-                ),
-            ),
-            socket_binding_group=dict(type="str"),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            backup=dict(type="bool", default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    p = module.params
-    path, jndi = p["path"], p["jndi_name"]
-    name = p["name"] or wildfly_session_name(jndi)
-    present = p["state"] == "present"
-    result = {"changed": False, "path": path, "name": name, "jndi_name": jndi, "removed": []}
-    secrets = [server["password"] for server in p["servers"].values() if server and server["password"]]
-
-    target = destination(module, path, result)  # a symlink is written through
-    if not os.path.isfile(target):
-        module.fail_json(msg="%s does not exist or is not a file: give WildFly's standalone.xml" % path, **result)
-    try:
-        with open(target, "rb") as handle:
-            before = handle.read()
-        document = Document(before, path)
-    except OSError as exc:
-        module.fail_json(msg="cannot read %s: %s" % (path, exc), **result)
-    except XMLFileError as exc:
-        module.fail_json(msg=str(exc), **result)
-
-    subsystems = wildfly_mail_subsystems(document)
-    if len(subsystems) != 1:
-        module.fail_json(
-            msg="%s has %s: this module edits a standalone configuration with one mail subsystem "
-            '(<subsystem xmlns="urn:jboss:domain:mail:4.0">, extension org.jboss.as.mail)'
-            % (path, "no mail subsystem" if not subsystems else "%d mail subsystems (a domain.xml?)" % len(subsystems)),
-            **result,
-        )
-    subsystem = subsystems[0]
-    result["mail_namespace"] = namespace = subsystem.attrs["xmlns"]
-    if mail_namespace_version(namespace) < MIN_MAIL_NAMESPACE:
-        module.fail_json(
-            msg="%s uses the mail subsystem schema %s; this module writes urn:jboss:domain:mail:3.0 and later "
-            "(WildFly 11+, JBoss EAP 7.1+). Upgrade the server or configure the session with jboss-cli"
-            % (path, namespace),
-            **result,
-        )
-
-    groups = list(document.root.iter("socket-binding-group"))
-    if p["socket_binding_group"]:
-        groups = [group for group in groups if group.attrs.get("name") == p["socket_binding_group"]]
-    if len(groups) != 1:
-        module.fail_json(
-            msg="%s: expected one <socket-binding-group>%s, found %d; set socket_binding_group"
-            % (path, " named %s" % p["socket_binding_group"] if p["socket_binding_group"] else "", len(groups)),
-            **result,
-        )
-    group = groups[0]
-
-    sessions = [
-        element
-        for element in subsystem.find_all("mail-session")
-        if element.attrs.get("jndi-name") == jndi or element.attrs.get("name") == name
-    ]
-    unit = document.indent_unit()
-    edits = []
-    servers, bindings = desired(module, name, jndi) if present else ([], {})
-    if present and not servers:
-        module.fail_json(msg="servers must contain at least smtp", **result)
-
-    if present:
-        wanted_session = (
-            "mail-session",
-            {"name": name, "jndi-name": jndi},
-            [(element, dict(attrs), []) for element, attrs in servers],
-        )
-        if not (len(sessions) == 1 and _shape(sessions[0]) == wanted_session):
-            if sessions:
-                first = sessions[0]
-                indent = document.line_indent(first.start)
-                indent = document.child_indent(subsystem) if indent is None else indent
-                edits.append(
-                    (first.start, first.end, document.encode(render_session(name, jndi, servers, indent, unit)))
-                )
-            else:
-                indent = document.child_indent(subsystem)
-                edits.append(document.insertion(subsystem, render_session(name, jndi, servers, indent, unit)))
-        stale_sessions = sessions[1:]
-    else:
-        stale_sessions = sessions
-    for element in stale_sessions:
-        edits.append((*document.removal_span(element), b""))
-        result["removed"].append("mail-session %s" % element.attrs.get("name"))
-
-    # socket bindings: ours are <name>-<kind>; replace, add, or remove when unused
-    existing = {element.attrs.get("name"): element for element in group.find_all("outbound-socket-binding")}
-    own_session_elements = set(map(id, sessions))
-    referenced_elsewhere = set()
-    for element in document.root.iter():
-        ref = element.attrs.get("outbound-socket-binding-ref")
-        if ref and not _inside(element, own_session_elements):
-            referenced_elsewhere.add(ref)
-    new_bindings = []
-    indent = document.child_indent(group)
-    for binding, (host, port) in bindings.items():
-        wanted = (
-            "outbound-socket-binding",
-            {"name": binding},
-            [("remote-destination", {"host": host, "port": port}, [])],
-        )
-        element = existing.get(binding)
-        if element is None:
-            new_bindings.append(render_binding(binding, host, port, indent, unit))
-        elif _shape(element) != wanted:
-            line_indent = document.line_indent(element.start)
-            line_indent = indent if line_indent is None else line_indent
-            edits.append(
-                (element.start, element.end, document.encode(render_binding(binding, host, port, line_indent, unit)))
-            )
-    if new_bindings:
-        edits.append(document.insertion(group, ("\n" + indent).join(new_bindings)))
-    for kind in SERVER_ELEMENT:
-        binding = wildfly_binding_name(name, kind)
-        if binding in existing and binding not in bindings and binding not in referenced_elsewhere:
-            edits.append((*document.removal_span(existing[binding]), b""))
-            result["removed"].append("outbound-socket-binding %s" % binding)
-
-    try:
-        after = document.apply(edits)
-        check = Document(after, path)
-    except XMLFileError as exc:
-        module.fail_json(
-            msg="internal error, nothing written: the edited %s does not parse: %s" % (path, exc), **result
-        )
-    found = wildfly_found_session(check, jndi)
-    if present:
-        if found is None or found["problems"]:
-            module.fail_json(
-                msg="internal error, nothing written: the edited %s does not read back as requested" % path, **result
-            )
-        result["bindings"] = list(bindings)
-        result["servers"] = found["servers"]
-    elif found is not None:
-        module.fail_json(msg="internal error, nothing written: the session is still in the edited %s" % path, **result)
-
-    if module._diff:
-        result["diff"] = {
-            "before_header": path,
-            "after_header": path,
-            "before": document.masked_text(secrets),
-            "after": check.masked_text(secrets),
-        }
-    commit(module, target, before, after, True, result)
-    module.exit_json(**scrub_result(result, secrets))
-
-
 def _inside(element, ancestors):
     while element is not None:
         if id(element) in ancestors:
             return True
         element = element.parent
     return False
+
+
+class WildflyMailSession(XmlFileWriter):
+    """One <mail-session> of standalone.xml and its outbound socket bindings, every other byte kept."""
+
+    options: ClassVar[dict] = dict(
+        path=path_option(),
+        jndi_name=dict(type="str", default="java:jboss/mail/MailSession"),
+        name=dict(type="str"),
+        servers=dict(
+            type="dict",
+            default={},
+            options={kind: dict(type="dict", options=SERVER_OPTIONS) for kind in ("smtp", "pop3", "imap")},
+        ),
+        socket_binding_group=dict(type="str"),
+        state=state_option(),
+    )
+    not_a_file = "%s does not exist or is not a file: give WildFly's standalone.xml"
+
+    def start(self):
+        super().start()
+        params = self.params
+        self.jndi = params["jndi_name"]
+        self.name = params["name"] or wildfly_session_name(self.jndi)
+        self.present = params["state"] == "present"
+        self.result.update(name=self.name, jndi_name=self.jndi, removed=[])
+        self.secrets = [server["password"] for server in params["servers"].values() if server and server["password"]]
+
+    def missing(self):
+        self.fail(self.not_a_file % self.path)
+
+    def edit(self, document):
+        subsystem = self.mail_subsystem(document)
+        group = self.socket_binding_group(document)
+        sessions = [
+            element
+            for element in subsystem.find_all("mail-session")
+            if element.attrs.get("jndi-name") == self.jndi or element.attrs.get("name") == self.name
+        ]
+        servers, self.bindings = self.desired() if self.present else ([], {})
+        if self.present and not servers:
+            self.fail("servers must contain at least smtp")
+        edits = self.session_edits(document, subsystem, sessions, servers)
+        edits.extend(self.binding_edits(document, group, sessions))
+        return edits
+
+    def check(self, document):
+        found = wildfly_found_session(document, self.jndi)
+        if self.present:
+            if found is None or found["problems"]:
+                self.not_read_back()
+            self.result["bindings"] = list(self.bindings)
+            self.result["servers"] = found["servers"]
+        elif found is not None:
+            self.fail("internal error, nothing written: the session is still in the edited %s" % self.path)
+
+    # -- reading the file -----------------------------------------------------------
+
+    def mail_subsystem(self, document):
+        path = self.path
+        subsystems = wildfly_mail_subsystems(document)
+        if len(subsystems) != 1:
+            found = "no mail subsystem" if not subsystems else "%d mail subsystems (a domain.xml?)" % len(subsystems)
+            self.fail(
+                "%s has %s: this module edits a standalone configuration with one mail subsystem "
+                '(<subsystem xmlns="urn:jboss:domain:mail:4.0">, extension org.jboss.as.mail)' % (path, found)
+            )
+        subsystem = subsystems[0]
+        self.result["mail_namespace"] = namespace = subsystem.attrs["xmlns"]
+        if mail_namespace_version(namespace) < MIN_MAIL_NAMESPACE:
+            self.fail(
+                "%s uses the mail subsystem schema %s; this module writes urn:jboss:domain:mail:3.0 and later "
+                "(WildFly 11+, JBoss EAP 7.1+). Upgrade the server or configure the session with jboss-cli"
+                % (path, namespace)
+            )
+        return subsystem
+
+    def socket_binding_group(self, document):
+        wanted = self.params["socket_binding_group"]
+        groups = list(document.root.iter("socket-binding-group"))
+        if wanted:
+            groups = [group for group in groups if group.attrs.get("name") == wanted]
+        if len(groups) != 1:
+            self.fail(
+                "%s: expected one <socket-binding-group>%s, found %d; set socket_binding_group"
+                % (self.path, " named %s" % wanted if wanted else "", len(groups))
+            )
+        return groups[0]
+
+    def desired(self):
+        """[(server element, attributes)] and {binding name: (host, port)} for the session."""
+        servers, bindings = [], {}
+        for kind, element_name in SERVER_ELEMENT.items():
+            server = self.params["servers"].get(kind)
+            if not server:
+                continue
+            if server["ssl"] and server["tls"]:
+                self.fail("servers.%s: ssl (implicit TLS) and tls (STARTTLS) exclude each other" % kind)
+            if not 1 <= server["port"] <= 65535:
+                self.fail("servers.%s.port %d is outside 1-65535" % (kind, server["port"]))
+            for key in ("host", "username", "password"):
+                problem = xml_problem(server[key])
+                if problem:
+                    what = "the secret value" if key == "password" else "the value"
+                    self.fail("servers.%s.%s: %s %s" % (kind, key, what, problem))
+            binding = wildfly_binding_name(self.name, kind)
+            attrs = [("outbound-socket-binding-ref", binding)]
+            attrs.extend((flag, "true") for flag in ("ssl", "tls") if server[flag])
+            attrs.extend((key, server[key]) for key in ("username", "password") if server[key])
+            servers.append((element_name, attrs))
+            bindings[binding] = (server["host"], str(server["port"]))
+        return servers, bindings
+
+    # -- the edits --------------------------------------------------------------------
+
+    def session_edits(self, document, subsystem, sessions, servers):
+        """Replace (or add) the session when it is not as wanted; remove stale copies (all with state=absent)."""
+        edits = []
+        if self.present:
+            wanted = (
+                "mail-session",
+                {"name": self.name, "jndi-name": self.jndi},
+                [(element, dict(attrs), []) for element, attrs in servers],
+            )
+            if not (len(sessions) == 1 and _shape(sessions[0]) == wanted):
+                unit = document.indent_unit()
+                if sessions:
+                    first = sessions[0]
+                    indent = document.line_indent(first.start)
+                    indent = document.child_indent(subsystem) if indent is None else indent
+                    text = render_session(self.name, self.jndi, servers, indent, unit)
+                    edits.append((first.start, first.end, document.encode(text)))
+                else:
+                    indent = document.child_indent(subsystem)
+                    text = render_session(self.name, self.jndi, servers, indent, unit)
+                    edits.append(document.insertion(subsystem, text))
+            stale = sessions[1:]
+        else:
+            stale = sessions
+        for element in stale:
+            edits.append((*document.removal_span(element), b""))
+            self.result["removed"].append("mail-session %s" % element.attrs.get("name"))
+        return edits
+
+    def binding_edits(self, document, group, sessions):
+        """The socket bindings: ours are <name>-<kind>; replace, add, or remove when unused."""
+        edits = []
+        existing = {element.attrs.get("name"): element for element in group.find_all("outbound-socket-binding")}
+        own_session_elements = set(map(id, sessions))
+        referenced_elsewhere = set()
+        for element in document.root.iter():
+            ref = element.attrs.get("outbound-socket-binding-ref")
+            if ref and not _inside(element, own_session_elements):
+                referenced_elsewhere.add(ref)
+        new_bindings = []
+        unit = document.indent_unit()
+        indent = document.child_indent(group)
+        for binding, (host, port) in self.bindings.items():
+            wanted = (
+                "outbound-socket-binding",
+                {"name": binding},
+                [("remote-destination", {"host": host, "port": port}, [])],
+            )
+            element = existing.get(binding)
+            if element is None:
+                new_bindings.append(render_binding(binding, host, port, indent, unit))
+            elif _shape(element) != wanted:
+                line_indent = document.line_indent(element.start)
+                line_indent = indent if line_indent is None else line_indent
+                text = render_binding(binding, host, port, line_indent, unit)
+                edits.append((element.start, element.end, document.encode(text)))
+        if new_bindings:
+            edits.append(document.insertion(group, ("\n" + indent).join(new_bindings)))
+        for kind in SERVER_ELEMENT:
+            binding = wildfly_binding_name(self.name, kind)
+            if binding in existing and binding not in self.bindings and binding not in referenced_elsewhere:
+                edits.append((*document.removal_span(existing[binding]), b""))
+                self.result["removed"].append("outbound-socket-binding %s" % binding)
+        return edits
+
+
+def main():
+    WildflyMailSession.execute()
 
 
 if __name__ == "__main__":

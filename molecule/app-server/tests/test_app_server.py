@@ -302,7 +302,7 @@ def test_a_message_sent_through_the_session_arrives(tomcat, via, liferay_name, l
     user = v["mail_session_smtp_user"]
     token = "molecule-tomcat-%s-%s" % (via, uuid.uuid4().hex)
     status, body = tomcat.get("send.jsp", via=via, to=v["mail_session_pop_user"], subject=token, **{"from": user})
-    assert (status, body) == (200, "sent over smtp"), "%s\n%s" % (body, tomcat.logs())
+    assert status == 200 and body.strip().startswith("sent over smtp ("), "%s\n%s" % (body, tomcat.logs())
     headers = fetch_and_delete(liferay_name, v, token)
     assert "From: %s" % user in headers
     # submitted from the Liferay container over STARTTLS with AUTH (ESMTPSA), by the account

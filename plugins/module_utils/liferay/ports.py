@@ -3,7 +3,7 @@
 """Mail ports: the default of each protocol and security, and what the well-known ports speak.
 
 Its own module so that mail_session_verify, which needs only this, does not load (and
-compile, on every run on the target) the whole of liferay_mail.
+compile, on every run on the target) the whole of liferay/portal_keys.py.
 """
 
 from __future__ import annotations

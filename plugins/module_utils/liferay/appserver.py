@@ -3,7 +3,7 @@
 """Application-server (JNDI) mail sessions for Liferay: what Tomcat and WildFly expect.
 
 The JavaMail mapping (which key for which protocol and security) is the one of
-liferay_mail.py; this file adds what the application servers do with it.
+liferay/portal_keys.py; this file adds what the application servers do with it.
 
 Sources:
 
@@ -40,15 +40,16 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_mail import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.xml_document import xml_problem
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import settings as model
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import (
     PREFIX,
-    SECRET_KEY,
     effective_port,
     is_literal,
     portal_properties,
     system_properties,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_xml import xml_problem
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import SECRET_KEY
 
 APP_SERVERS = ("tomcat", "wildfly")
 METHODS = ("builtin", "app_server")
@@ -174,7 +175,7 @@ def missing_mail_message(mail_type, missing, class_path, lib_dir):
 def tomcat_resource(settings, part="all"):
     """The JavaMail attributes of the Tomcat ``<Resource>`` (without name/auth/type), from role settings.
 
-    The same keys as the built-in session (liferay_mail.portal_properties without the
+    The same keys as the built-in session (portal_keys.portal_properties without the
     ``mail.session.`` prefix), so Liferay's MailEngine reads the same
     ``mail.<protocol>.*`` properties either way, plus what Tomcat's factory needs for
     its Authenticator: ``password`` and, for ``smtps``, ``mail.user`` (the factory
@@ -273,15 +274,15 @@ def wildfly_servers(settings):
         "smtp": {
             "host": settings.get("smtp_host") or "",
             "port": int(effective_port(settings, "smtp")),
-            "ssl": (settings.get("smtp_security") or "none") == "ssl",
-            "tls": (settings.get("smtp_security") or "none") == "starttls",
+            "ssl": model.security(settings, "smtp") == "ssl",
+            "tls": model.security(settings, "smtp") == "starttls",
             "username": settings.get("smtp_user") or "",
             "password": settings.get("smtp_password") or "",
         }
     }
     if settings.get("pop_host"):
-        security = settings.get("pop_security") or "none"
-        servers[settings.get("store_protocol") or "pop3"] = {
+        security = model.security(settings, "pop")
+        servers[model.family(settings, "pop")] = {
             "host": settings["pop_host"],
             "port": int(effective_port(settings, "pop")),
             "ssl": security == "ssl",
@@ -303,7 +304,7 @@ def expression_default(value):
 
 def jndi_name(settings):
     """The JNDI name Liferay looks up: mail_session_jndi_name, or the server's usual one."""
-    return settings.get("jndi_name") or DEFAULT_JNDI_NAME[settings.get("app_server") or "tomcat"]
+    return settings.get("jndi_name") or DEFAULT_JNDI_NAME[model.value(settings, "app_server")]
 
 
 def jndi_portal_properties(settings):
@@ -363,14 +364,14 @@ def _check_xml_value(findings, name, value, secret, app_server):
 
 
 def validate_app_server(settings, findings):
-    """Add the findings for ``mail_session_method: app_server`` to *findings* (liferay_mail.Findings)."""
-    method = settings.get("method") or "builtin"
+    """Add the findings for ``mail_session_method: app_server`` to *findings* (validation.Findings)."""
+    method = model.value(settings, "method")
     if method not in METHODS:
         findings.error("method", "%r is not one of %s" % (method, ", ".join(METHODS)))
         return findings
     if method != "app_server":
         return findings
-    server = settings.get("app_server") or "tomcat"
+    server = model.value(settings, "app_server")
     if server not in APP_SERVERS:
         findings.error("app_server", "%r is not one of %s" % (server, ", ".join(APP_SERVERS)))
         return findings
@@ -420,6 +421,13 @@ def validate_app_server(settings, findings):
                     "key %r is set by the role for Tomcat's Authenticator; use mail_session_smtp_user and "
                     "mail_session_smtp_password" % key,
                 )
+    for name, _server in model.unsupported_by_app_server(settings):
+        findings.error(
+            name,
+            "cannot be written for %s: its mail subsystem has no JavaMail properties for a standard server "
+            "(only per-protocol custom-server properties, which the role does not manage); leave it at its "
+            "default, or use Tomcat or the built-in session" % server,
+        )
     if server == "wildfly":
         if extra:
             findings.warn(
@@ -429,20 +437,18 @@ def validate_app_server(settings, findings):
                 % ", ".join(sorted(map(str, extra))),
             )
         for kind in ("smtp", "pop"):
-            if (settings.get(kind + "_security") or "none") == "starttls" and (
-                kind == "smtp" or settings.get("pop_host")
-            ):
+            if model.security(settings, kind) == "starttls" and (kind == "smtp" or settings.get("pop_host")):
                 findings.warn(
                     kind + "_security",
                     "is 'starttls': WildFly's tls=\"true\" turns STARTTLS on but cannot require it "
                     "(no mail.%s.starttls.required), so a server that stops offering it would receive the "
                     "password in clear text. Prefer ssl (implicit TLS) with WildFly"
-                    % ("smtp" if kind == "smtp" else settings.get("store_protocol") or "pop3"),
+                    % ("smtp" if kind == "smtp" else model.family(settings, "pop")),
                 )
     return findings
 
 
-# -- reading the servers' files (liferay_xml.Document) -------------------------------
+# -- reading the servers' files (xml_document.Document) ----------------------------
 
 
 def tomcat_mail_resources(doc, name):

@@ -1,67 +1,35 @@
 # Copyright: contributors to the mail_session role
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What Liferay expects of its mail settings: the one place this role keeps that knowledge.
+"""The role's checks of its settings, each message worded for the administrator (Findings).
 
-Used on the controller (validation and the inventory -> portal properties
-mapping) and by modules on the targets. Standard library only.
+* :func:`validate`: the mail settings themselves (hosts, ports and security, credentials, the
+  sender, JavaMail keys, values that must read back from portal-ext.properties);
+* :func:`validate_settings` and :func:`validate_for_generation` (where Liferay keeps the settings,
+  instances, deployment, database check) are liferay/validation_generation.py.
 
-Sources (liferay/liferay-portal):
-
-* ``portal-impl/src/portal.properties``, section "Mail": the ``mail.session.*``
-  keys and their defaults (``mail.session.mail.smtp.starttls.enable=true``);
-* ``MailServiceImpl`` (portal-impl; mail-messaging-impl in newer releases):
-  ``PropsUtil.getProperties("mail.session.", true)`` strips the prefix and
-  passes every remaining key to ``Session.getInstance``;
-* ``MailEngine``: sends with ``mail.smtps.*`` keys when
-  ``mail.transport.protocol`` is ``smtps``, else ``mail.smtp.*``, and
-  authenticates only when ``<proto>.auth`` is true and user and password are set;
-* ``EditServerMVCActionCommand._updateMail`` (server-admin-web): the Control
-  Panel's "secure" checkboxes map to ``pop3s`` / ``smtps``.
+The application-server session's checks are liferay/appserver.py's ``validate_app_server``.
+Used on the controller (the validate and validate_generation action plugins); Python standard
+library only.
 """
 
 from __future__ import annotations
 
 import re
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.properties import PropertiesError, encode_value
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import settings as model
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import (
+    DEFAULT_BLACKLIST,
+    PREFIX,
+    PROTOCOL,
+    SECURITY_CHOICES,
+    STORE_CHOICES,
+    _text,
+    is_literal,
+    portal_properties,
+)
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.ports import DEFAULT_PORT, WELL_KNOWN
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import PropertiesError, encode_value
-
-PREFIX = "mail.session."
-
-SECURITY_CHOICES = ("none", "starttls", "ssl")
-STORE_CHOICES = ("pop3", "imap")
-
-# JavaMail protocol name for (family, security): implicit TLS has its own
-# protocol name and its own key namespace (mail.smtps.*, mail.pop3s.*).
-PROTOCOL = {
-    ("smtp", "none"): "smtp",
-    ("smtp", "starttls"): "smtp",
-    ("smtp", "ssl"): "smtps",
-    ("pop3", "none"): "pop3",
-    ("pop3", "starttls"): "pop3",
-    ("pop3", "ssl"): "pop3s",
-    ("imap", "none"): "imap",
-    ("imap", "starttls"): "imap",
-    ("imap", "ssl"): "imaps",
-}
-
-# Liferay's default mail.send.blacklist / sendBlacklist: mail to or from these
-# addresses is dropped without an error.
-DEFAULT_BLACKLIST = ("noreply@liferay.com", "test@liferay.com", "noreply@domain.invalid", "test@domain.invalid")
-
-# Settings of the whole server that Liferay 7.0 - 2025.Q3 reads from portal properties
-# (portal.properties, sections "Mail" and "POP"); DXP 2025.Q4+ keeps them in the OSGi
-# configuration MailSettingSystemConfiguration (and enablePOPServerNotifications in the
-# company one). Role setting -> portal property.
-LEGACY_SYSTEM_PROPERTIES = {
-    "batch_size": "mail.batch.size",
-    "audit_trail": "mail.audit.trail",
-    "send_blacklist": "mail.send.blacklist",
-    "throws_exception_on_failure": "mail.throws.exception.on.failure",
-    "pop_server_notifications": "pop.server.notifications.enabled",
-}
-
-SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|credential|token)")
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import SECRET_KEY
 
 _HOST_RE = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9_][A-Za-z0-9_\-]{0,62}(\.[A-Za-z0-9_\-]{1,63})*\.?$"  # DNS name / IPv4
@@ -72,11 +40,6 @@ _JAVAMAIL_KEY_RE = re.compile(r"^mail\.[A-Za-z0-9_.\-]+$")
 
 def var(name):
     return "mail_session_" + name
-
-
-def is_literal(value):
-    """A password given as text (not a structured value such as ``{env: NAME}``)."""
-    return not isinstance(value, (dict, list))
 
 
 def generation(settings):
@@ -100,20 +63,14 @@ class Findings:
         self.warnings.append("%s: %s" % (var(name), message))
 
 
-def _family(settings, kind):
-    return "smtp" if kind == "smtp" else settings.get("store_protocol") or "pop3"
-
-
-def effective_port(settings, kind):
-    port = settings.get(kind + "_port")
-    if port in (None, ""):
-        return DEFAULT_PORT[(_family(settings, kind), settings.get(kind + "_security") or "none")]
-    return port
+# ---------------------------------------------------------------------------
+# The mail settings (validate)
+# ---------------------------------------------------------------------------
 
 
 def _check_port(findings, settings, kind, unusual_is_error):
-    family = _family(settings, kind)
-    security = settings.get(kind + "_security") or "none"
+    family = model.family(settings, kind)
+    security = model.security(settings, kind)
     name = kind + "_port"
     raw = settings.get(name)
     if raw in (None, ""):
@@ -224,7 +181,7 @@ def _check_credentials(findings, settings, kind, needs_login):
             "are given. Set both, or neither for an unauthenticated relay"
             % var(kind + ("_user" if missing.endswith("password") else "_password")),
         )
-    if (user or password_set) and (settings.get(kind + "_security") or "none") == "none":
+    if (user or password_set) and model.security(settings, kind) == "none":
         findings.warn(
             kind + "_security",
             "is 'none' while credentials are configured: the password travels in clear text. Prefer starttls or ssl",
@@ -246,11 +203,11 @@ def validate(settings, allow_unusual_ports=False):
     """
     findings = Findings()
     for kind in ("smtp", "pop"):
-        security = settings.get(kind + "_security") or "none"
+        security = model.security(settings, kind)
         if security not in SECURITY_CHOICES:
             findings.error(kind + "_security", "%r is not one of %s" % (security, ", ".join(SECURITY_CHOICES)))
             return findings
-    if (settings.get("store_protocol") or "pop3") not in STORE_CHOICES:
+    if model.family(settings, "pop") not in STORE_CHOICES:
         findings.error("store_protocol", "%r is not one of pop3, imap" % (settings.get("store_protocol"),))
         return findings
     if settings.get("store_protocol") == "imap":
@@ -293,6 +250,9 @@ def validate(settings, allow_unusual_ports=False):
 
     _check_javamail(findings, settings)
     _check_pop3_login_encoding(findings, settings)
+    # the per-value checks the table of settings names (liferay/settings_table.py: check=)
+    for name, problem in model.check_values(settings):
+        findings.error(name, problem)
 
     if settings.get("verify_roundtrip"):
         if not settings.get("pop_host"):
@@ -312,7 +272,7 @@ def check_storable_properties(findings, settings):
     """Values that go to portal-ext.properties must read back exactly (Liferay 7.0 - 2025.Q3).
 
     With an application-server session only the sender (and the JNDI name) go there;
-    liferay_appserver.validate_app_server checks the rest. While the generation is not
+    appserver.validate_app_server checks the rest. While the generation is not
     known yet (it is detected on the host) only the sender is checked: the session may
     end up in an OSGi .config file, which stores any value.
     """
@@ -340,12 +300,12 @@ def _check_pop3_login_encoding(findings, settings):
     password = settings.get("pop_password") or ""
     if (
         not settings.get("pop_host")
-        or (settings.get("store_protocol") or "pop3") != "pop3"
+        or model.family(settings, "pop") != "pop3"
         or not isinstance(password, str)
         or password.isascii()
     ):
         return
-    store = PROTOCOL[("pop3", settings.get("pop_security") or "none")]
+    store = PROTOCOL[("pop3", model.security(settings, "pop"))]
     key = "mail.%s.auth.mechanisms" % store
     if key not in (settings.get("javamail_properties") or {}):
         findings.warn(
@@ -359,7 +319,7 @@ def _check_pop3_login_encoding(findings, settings):
 def _session_in_properties(settings):
     """The built-in session of Liferay 7.0 - 2025.Q3 (mail.session.* portal properties), not an
     application-server one, nor an OSGi configuration (2025.Q4+), nor a generation still to be detected."""
-    return (settings.get("method") or "builtin") != "app_server" and generation(settings) == "legacy"
+    return model.value(settings, "method") != "app_server" and generation(settings) == "legacy"
 
 
 def _check_javamail(findings, settings):
@@ -379,16 +339,17 @@ def _check_javamail(findings, settings):
             findings.error(
                 where,
                 "key %r: write JavaMail keys without the 'mail.session.' prefix "
-                "(the role adds it), e.g. mail.smtp.connectiontimeout" % (key,),
+                "(the role adds it), e.g. mail.smtp.writetimeout" % (key,),
             )
             continue
         if not _JAVAMAIL_KEY_RE.match(key):
             findings.error(where, "key %r is not a JavaMail property name (they look like mail.smtp.timeout)" % (key,))
             continue
         if PREFIX + key in generated:
+            owner = model.first_class_javamail_keys(settings).get(key, "the role's own variables")
             findings.error(
                 where,
-                "key %r is already set from the role's own variables; change those instead of overriding it here" % key,
+                "key %r is already set from %s; change that instead of overriding it here" % (key, owner),
             )
             continue
         if isinstance(value, (dict, list)) or value is None:
@@ -401,127 +362,3 @@ def _check_javamail(findings, settings):
                 "key %r has no effect: JavaMail reads mail.%s.* only for protocol %s, and the "
                 "role configures %s" % (key, protocol, protocol, " and ".join(sorted(in_use))),
             )
-
-
-def _text(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def portal_properties(settings, part="all"):
-    """The ``mail.session.*`` and sender keys Liferay 7.x-2025.Q3 reads, from role settings.
-
-    *part* selects ``public`` (no secrets), ``secret`` (passwords and secret-looking
-    JavaMail keys) or ``all``. Keys of protocols not in use are not produced; the
-    caller purges them.
-    """
-    props = {}
-    secret = set()
-
-    # Outgoing: mail.transport.protocol and mail.<smtp|smtps>.*
-    security = settings.get("smtp_security") or "none"
-    transport = PROTOCOL[("smtp", security)]
-    base = "%smail.%s." % (PREFIX, transport)
-    props[PREFIX + "mail.transport.protocol"] = transport
-    props[base + "host"] = settings.get("smtp_host") or ""
-    props[base + "port"] = str(effective_port(settings, "smtp"))
-    user = settings.get("smtp_user") or ""
-    password = settings.get("smtp_password") or ""
-    props[base + "auth"] = "true" if user and password else "false"
-    if user:
-        props[base + "user"] = user
-    if password:
-        props[base + "password"] = password
-        secret.add(base + "password")
-    if transport == "smtp":
-        # Liferay's default is starttls.enable=true (opportunistic): say what is meant
-        props[base + "starttls.enable"] = "true" if security == "starttls" else "false"
-        if security == "starttls":
-            props[base + "starttls.required"] = "true"
-
-    # Incoming: mail.store.protocol and mail.<pop3|pop3s|imap|imaps>.*
-    if settings.get("pop_host"):
-        family = settings.get("store_protocol") or "pop3"
-        security = settings.get("pop_security") or "none"
-        store = PROTOCOL[(family, security)]
-        base = "%smail.%s." % (PREFIX, store)
-        props[PREFIX + "mail.store.protocol"] = store
-        props[base + "host"] = settings["pop_host"]
-        props[base + "port"] = str(effective_port(settings, "pop"))
-        if settings.get("pop_user"):
-            props[base + "user"] = settings["pop_user"]
-        if settings.get("pop_password"):
-            props[base + "password"] = settings["pop_password"]
-            secret.add(base + "password")
-        if store in ("pop3", "imap"):
-            props[base + "starttls.enable"] = "true" if security == "starttls" else "false"
-            if security == "starttls":
-                props[base + "starttls.required"] = "true"
-
-    for key, value in (settings.get("javamail_properties") or {}).items():
-        props[PREFIX + key] = _text(value)
-        if SECRET_KEY.search(key):
-            secret.add(PREFIX + key)
-
-    props.update(system_properties(settings))
-    if settings.get("from_name"):
-        props["admin.email.from.name"] = settings["from_name"]
-    if settings.get("from_address"):
-        props["admin.email.from.address"] = settings["from_address"]
-
-    if part == "public":
-        return {k: v for k, v in props.items() if k not in secret}
-    if part == "secret":
-        return {k: v for k, v in props.items() if k in secret}
-    return props
-
-
-def system_properties(settings):
-    """The server-wide mail settings that are given, as Liferay 7.0 - 2025.Q3 portal properties.
-
-    ``None`` or ``""`` leaves a setting alone; ``send_blacklist`` is a list (``[]`` is an
-    empty blacklist) written as a list Liferay reads with ``PropsUtil.getArray``.
-    """
-    props = {}
-    for setting, key in LEGACY_SYSTEM_PROPERTIES.items():
-        value = settings.get(setting)
-        if value is None or value == "":
-            continue
-        if setting == "send_blacklist":
-            props[key] = [str(item) for item in value]
-        else:
-            props[key] = _text(value)
-    return props
-
-
-def verify_targets(settings):
-    """The servers to check from the target, as verify's smtp / store options.
-
-    Derived from the same settings and defaults as the properties written, so the
-    check proves what Liferay will use. ``store`` is None when incoming mail is not
-    configured.
-    """
-    smtp = {
-        "host": settings.get("smtp_host") or "",
-        "port": int(effective_port(settings, "smtp")),
-        "security": settings.get("smtp_security") or "none",
-        "user": settings.get("smtp_user") or "",
-        "password": settings.get("smtp_password") or "",
-    }
-    if not is_literal(smtp["password"]):
-        # {env: NAME}: only Liferay's process has the value; check the server without logging in
-        smtp["user"] = smtp["password"] = ""
-    store = None
-    if settings.get("pop_host"):
-        store = {
-            "protocol": settings.get("store_protocol") or "pop3",
-            "host": settings["pop_host"],
-            "port": int(effective_port(settings, "pop")),
-            "security": settings.get("pop_security") or "none",
-            "user": settings.get("pop_user") or "",
-            "password": settings.get("pop_password") or "",
-        }
-        if not is_literal(store["password"]):
-            store["user"] = store["password"] = ""
-    return {"smtp": smtp, "store": store}

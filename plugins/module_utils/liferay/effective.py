@@ -32,24 +32,21 @@ from __future__ import annotations
 import os
 import re
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_osgi import decode_env_name
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_properties import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.env_names import decode_env_name
+from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.properties import (
     PropertiesDocument,
     PropertiesError,
     jtrim,
     split_list,
     unescape_java,
 )
-
-MASK = "********"
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import MASK, is_secret_key
 
 INCLUDE_KEY = "include-and-override"
 
 # portal.properties' own include-and-override list, the files of LIFERAY_HOME (the classpath
 # copies of the same names live inside the web application and are not read here).
 BASE_FILES = ("portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties")
-
-SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|credential|token)")
 
 _REFERENCE = re.compile(r"\$\{([^}]*)\}")
 
@@ -321,10 +318,6 @@ def _text(value):
     return "%s" % value
 
 
-def _is_secret(key, secret_keys):
-    return key in secret_keys or bool(SECRET_KEY.search(key))
-
-
 def resolve(
     liferay_home,
     properties_file,
@@ -357,7 +350,7 @@ def resolve(
     role_file = os.path.realpath(properties_file)
 
     def show(key, value):
-        return MASK if _is_secret(key, secret_keys) else value
+        return MASK if is_secret_key(key, secret_keys) else value
 
     conflicts = []
     effective = {}
@@ -421,25 +414,15 @@ def resolve(
             continue
         winner = chain.winner(key)
         if override_prefixes and key.startswith(override_prefixes):
-            effective[key] = {"value": show(key, winner.value), "file": winner.path, "line": winner.line}
-            effective[key]["by_role"] = False
-            conflict(
-                "override",
-                winner,
-                None,
-                "%s is set at %s: Liferay applies it over the OSGi configuration the role writes"
-                % (key, winner.where()),
-            )
+            kind = "override"
+            why = "%s is set at %s: Liferay applies it over the OSGi configuration the role writes"
         elif owned_prefixes and key.startswith(owned_prefixes):
-            effective[key] = {"value": show(key, winner.value), "file": winner.path, "line": winner.line}
-            effective[key]["by_role"] = False
-            conflict(
-                "unmanaged",
-                winner,
-                None,
-                "%s is set at %s; inventory does not set it, yet Liferay passes it to the mail session"
-                % (key, winner.where()),
-            )
+            kind = "unmanaged"
+            why = "%s is set at %s; inventory does not set it, yet Liferay passes it to the mail session"
+        else:
+            continue
+        effective[key] = {"value": show(key, winner.value), "file": winner.path, "line": winner.line, "by_role": False}
+        conflict(kind, winner, None, why % (key, winner.where()))
 
     return {
         "effective": effective,

@@ -10,8 +10,8 @@ expat (standard library), which reports where each element starts, and splices
 new text in at exactly those byte offsets. Every byte outside an edited element
 stays as it was, and the edited text is parsed again before it is written.
 
-Writing is liferay_config_files.put_file's (check mode, backup, atomic write with
-the final mode applied first, new files 0640); ``commit`` hands it the bytes.
+Writing is files/xml_writer.py's (the skeleton of files/writer.py: check mode, backup,
+atomic write with the final mode applied first, new files 0640).
 
 Standard library only; used by modules on the target.
 """
@@ -21,13 +21,11 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_config_files import put_file
-
-MASK = "********"
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import MASK, SECRET_WORDS
 
 # Attribute and element names whose values are secrets (jdbc passwords in
 # ROOT.xml, keystore passwords and credential-reference clear-text in standalone.xml).
-SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|credential|token|clear-text)")
+SECRET_NAME = re.compile(r"(?i)(%s|clear-text)" % SECRET_WORDS)
 
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)(\s*=\s*)("[^"]*"|'[^']*')""")
@@ -326,12 +324,3 @@ def render_element(name, attributes, indent, unit, one_per_line=True):
     lines.extend('%s%s%s="%s"' % (indent, unit, key, escape_attribute(value)) for key, value in attributes)
     lines.append("%s/>" % indent)
     return "\n".join(lines)
-
-
-def commit(module, path, before, after, exists, result):
-    """Make *path* hold the bytes *after* (*before*: current bytes, None for a new file); honours check mode.
-
-    Bytes that are not UTF-8 (an ISO-8859-1 file) pass through put_file unchanged as surrogate escapes.
-    """
-    text = after.decode("utf-8", "surrogateescape")
-    return put_file(module, path, exists, not exists or before != after, text, module.params.get("backup"), result)

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import MASK
+
 # Keys this code will never write: Commons Configuration and Liferay treat them
 # as instructions to load other files (newer Liferay builds skip the whole file).
 FORBIDDEN_KEYS = frozenset(("include", "include-and-override"))
@@ -41,8 +43,6 @@ KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 # what Integer.parseInt(s, 16) accepts
 _JAVA_HEX = re.compile(r"[+-]?[0-9A-Fa-f]+")
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-MASK = "********"
 
 
 class PropertiesError(ValueError):
