@@ -241,7 +241,8 @@ SETTINGS = (
     ), group=G2, per_instance=True),
     Setting('javamail_properties', 'dict', {}, (
         'Additional JavaMail properties, keys WITHOUT the C(mail.session.) prefix (for example '
-        'C(mail.smtp.connectiontimeout)). Keys the role sets itself are refused.',
+        'C(mail.smtp.writetimeout)). Keys the role sets itself, from this or another variable (such as '
+        'O(mail_session_smtp_timeout)), are refused.',
         'Values of keys containing password, secret, credential or token are treated as secrets.',
     ), group=G3, per_instance=True),
     Setting('from_name', 'str', '', (
