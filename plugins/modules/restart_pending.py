@@ -16,6 +16,8 @@ description:
     handler runs this after a task changed what Liferay reads; without a O(restart_service) (and in check mode)
     it warns, with the word "restart", and returns RV(restart_pending) true (the role registers the result as
     C(mail_session_restart_result)).
+  - With a O(restart_service) (or a O(docker_container)) it reports, from O(rollout), whether the role's rolling
+    restart restarted this host and how long the host took to answer 2xx on its health URL.
 version_added: "1.2.0"
 author:
   - liferay_ops.mail contributors (@liferay-ops)
@@ -28,13 +30,23 @@ options:
     description: C(host) or C(docker) (the message then says to restart the container).
     type: str
     default: host
+  docker_container:
+    description:
+      - With O(deployment=docker), the container the role restarts; empty means nothing restarts it.
+    type: str
+    default: ""
+    version_added: "1.3.0"
+  rollout:
+    description:
+      - The results of the rolling restart (the C(results) of the role's M(liferay_ops.mail.restart_node) loop); the
+        entries of this host give RV(restarted) and RV(seconds_to_healthy).
+    type: list
+    elements: dict
+    default: []
+    version_added: "1.3.0"
 extends_documentation_fragment:
   - liferay_ops.mail.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - liferay_ops.mail.attributes.read_only
 """
 
 EXAMPLES = r"""
@@ -48,4 +60,14 @@ restart_pending:
   description: Whether Liferay still runs with the old settings.
   returned: always
   type: bool
+restarted:
+  description: Whether the rolling restart restarted this host (never in check mode).
+  returned: always
+  type: bool
+  version_added: "1.3.0"
+seconds_to_healthy:
+  description: Seconds from this host's restart until it answered 2xx on its health URL; null when not restarted.
+  returned: always
+  type: float
+  version_added: "1.3.0"
 """
