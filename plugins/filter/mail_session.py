@@ -16,6 +16,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.appserver
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import (
     config_file_args,
     config_files,
+    connector_files,
     portal_properties_for,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import (
@@ -82,9 +83,14 @@ def _osgi_jndi_name(settings):
     return jndi_name(settings) if settings.get("method") == "app_server" else None
 
 
-def mail_session_osgi_files(settings):
+def mail_session_osgi_files(settings, which="all"):
     """[{pid, scope, state, file}] of the OSGi configuration files the settings call for: no secrets, safe
-    as loop items (liferay/osgi_keys.py config_files)."""
+    as loop items (liferay/osgi_keys.py config_files). *which* V(oauth2): only the Outlook connector's file
+    (7.0 - DXP 2025.Q3, where the mail settings themselves are portal properties)."""
+    if which == "oauth2":
+        return connector_files(settings)
+    if which != "all":
+        raise ValueError("which must be all or oauth2")
     return config_files(settings, _osgi_jndi_name(settings))
 
 

@@ -142,6 +142,42 @@ options:
     description: Seconds to wait for the probe to arrive, counted from the start of sending.
     type: float
     default: 30
+  oauth2:
+    description:
+      - Log in with SASL XOAUTH2 instead of a password, the way Liferay's Outlook connector does (Office 365 /
+        Exchange Online) - first a token by the OAuth2 client-credentials grant from
+        C(<authority>/<tenant_id>/oauth2/v2.0/token), then SMTP C(AUTH XOAUTH2) (one line, after STARTTLS) and
+        POP3 C(AUTH XOAUTH2) in the two-line form Liferay uses, as O(smtp.user) / O(store.user); the passwords
+        are not used.
+      - A failure is classified as V(oauth2_unreachable) (the token endpoint cannot be reached),
+        V(oauth2_client) (the endpoint rejected the client; its OAuth error code is in the message),
+        V(oauth2_token) (the mail server refused the token, and its claims say why - expired, not yet valid,
+        another audience) or V(oauth2_mailbox) (a token that is valid by its claims was refused, or lacks the
+        application permission - the mailbox does not allow the application).
+      - The token and the secret never appear in results, messages or warnings. IMAP is not supported with it
+        (Liferay's connector serves SMTP and POP3S only).
+    type: dict
+    suboptions:
+      authority:
+        description: The token server, C(https://login.microsoftonline.com) for Microsoft Entra.
+        type: str
+        default: https://login.microsoftonline.com
+      tenant_id:
+        description: The directory (tenant) ID or a verified domain.
+        type: str
+        required: true
+      client_id:
+        description: The application (client) ID.
+        type: str
+        required: true
+      client_secret:
+        description: The client secret.
+        type: str
+        required: true
+      scope:
+        description: The scope asked for.
+        type: str
+        default: https://outlook.office365.com/.default
   jndi:
     description:
       - For an application-server session, the JNDI name Liferay looks up and what is known about it
@@ -181,6 +217,8 @@ notes:
   - SMTP and IMAP credentials are sent with AUTH PLAIN / AUTHENTICATE PLAIN encoded as UTF-8 when the server
     offers it (Python's smtplib and imaplib logins accept ASCII passwords only), otherwise with LOGIN.
   - O(timeout) includes the name lookup; a lookup that does not finish in time is reported as V(dns).
+  - With O(oauth2) the token request is bounded by O(timeout) too, and made once for both checks and the
+    round trip.
 seealso:
   - module: liferay_ops.mail.portal_properties
 """
@@ -223,6 +261,15 @@ EXAMPLES = r"""
     roundtrip: true
     roundtrip_to: bot@example.com
     roundtrip_deadline: 60
+
+- name: Office 365 with OAuth2 (client credentials), as Liferay's Outlook connector logs in
+  liferay_ops.mail.verify:
+    smtp: {host: smtp.office365.com, port: 587, security: starttls, user: portal@contoso.com}
+    store: {protocol: pop3, host: outlook.office365.com, port: 995, security: ssl, user: portal@contoso.com}
+    oauth2:
+      tenant_id: contoso.onmicrosoft.com
+      client_id: 00000000-0000-0000-0000-000000000000
+      client_secret: "{{ vault_oauth2_client_secret }}"
 """
 
 RETURN = r"""
@@ -308,7 +355,8 @@ smtp:
           V(network) (other connection failure, for example no route to host), V(timeout) (no connection or
           no answer within O(timeout)), V(tls_handshake), V(certificate) (untrusted, expired or issued for
           another name), V(auth) (credentials rejected or no way to send them), V(starttls_unavailable),
-          V(protocol) (unexpected reply or connection closed).
+          V(protocol) (unexpected reply or connection closed); with O(oauth2) also V(oauth2_unreachable),
+          V(oauth2_client), V(oauth2_token) and V(oauth2_mailbox).
       type: str
       sample: auth
     error:
@@ -373,6 +421,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.oauth2 import TokenError, fetch_token, xoauth2
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.redact import scrub, secret_forms
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.roundtrip import roundtrip
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.smtp import SMTPProbe
@@ -437,6 +486,16 @@ def argument_spec():
         "roundtrip_to": {"type": "str"},
         "roundtrip_from": {"type": "str"},
         "roundtrip_deadline": {"type": "float", "default": 30},
+        "oauth2": {
+            "type": "dict",
+            "options": {
+                "authority": {"type": "str", "default": "https://login.microsoftonline.com"},
+                "tenant_id": {"type": "str", "required": True},
+                "client_id": {"type": "str", "required": True},
+                "client_secret": {"type": "str", "required": True, "no_log": True},
+                "scope": {"type": "str", "default": "https://outlook.office365.com/.default"},
+            },
+        },
         "jndi": {
             "type": "dict",
             "options": {
@@ -447,6 +506,44 @@ def argument_spec():
             },
         },
     }
+
+
+def oauth2_login(module, p, cfg, ssl_context, forms):
+    """Take the token once; give it to the SMTP and store checks (and the round trip) as their login.
+
+    Returns None, or the result to report when there is no token (both checks fail with its class)."""
+    oauth2 = p["oauth2"]
+    if not oauth2["authority"].startswith("https:"):
+        module.warn("oauth2.authority %s is not https: the client secret travels in plain text" % oauth2["authority"])
+    try:
+        token = fetch_token(oauth2, ssl_context, p["timeout"])
+    except TokenError as exc:
+        output = {"changed": False, "ok": False}
+        summary = []
+        for name in ("smtp", "store"):
+            if p[name]:
+                output[name] = {"ok": False, "host": p[name]["host"], "error_class": exc.error_class, "error": None}
+                output[name]["error"] = "OAuth2 for %s %s: %s" % (name.upper(), p[name]["host"], exc.message)
+                summary.append("FAILED " + output[name]["error"])
+        output["summary"] = summary
+        return output, [output[name]["error"] for name in ("smtp", "store") if name in output]
+    for name in ("smtp", "store"):
+        if cfg[name]:
+            cfg[name]["xoauth2_token"] = token
+            forms.extend(sorted({token.value, xoauth2(cfg[name]["user"], token.value)}))
+    forms.sort(key=len, reverse=True)
+    return None
+
+
+def finish(module, p, failed, forms):
+    """Report a result whose checks could not run (no token): fail or warn as O(fail_on_error) says."""
+    output, failures = failed
+    output = scrub(output, forms)
+    if p["fail_on_error"]:
+        module.fail_json(msg="mail server check failed:\n" + "\n".join(scrub(f, forms) for f in failures), **output)
+    for failure in failures:
+        module.warn(scrub(failure, forms))
+    module.exit_json(**output)
 
 
 def main():
@@ -466,9 +563,13 @@ def main():
         if p[name] and p[name]["port"] is not None and not 1 <= p[name]["port"] <= 65535:
             module.fail_json(msg="%s.port must be between 1 and 65535, got %s" % (name, p[name]["port"]))
 
+    if p["oauth2"] and p["store"] and p["store"]["protocol"] != "pop3":
+        module.fail_json(msg="oauth2 works with store protocol pop3 (POP3S) only: Liferay's connector serves no IMAP")
+    users = [cfg["user"] for cfg in (p["smtp"], p["store"]) if cfg]
     forms = secret_forms(
-        [cfg["password"] for cfg in (p["smtp"], p["store"]) if cfg],
-        [cfg["user"] for cfg in (p["smtp"], p["store"]) if cfg],
+        [cfg["password"] for cfg in (p["smtp"], p["store"]) if cfg]
+        + ([p["oauth2"]["client_secret"]] if p["oauth2"] else []),
+        users,
     )
     # loading the CA store costs more than a plain-text check: only when a probe speaks TLS
     ssl_context = None
@@ -477,17 +578,25 @@ def main():
             ssl_context = make_ssl_context(p["tls_verify"], p["ca_file"])
         except (OSError, ssl.SSLError) as exc:
             module.fail_json(msg="ca_file %s cannot be loaded as PEM CA certificates: %s" % (p["ca_file"], exc))
+    if p["oauth2"] and ssl_context is None and p["oauth2"]["authority"].startswith("https:"):
+        ssl_context = make_ssl_context(p["tls_verify"], p["ca_file"])
     opts = {
         "timeout": p["timeout"],
         "ssl_context": ssl_context,
         "cert_expiry_warn_days": p["cert_expiry_warn_days"],
     }
+    # what the probes get: the options, with the OAuth2 token as their login when there is one
+    cfg = {name: (dict(p[name]) if p[name] else None) for name in ("smtp", "store")}
+    if p["oauth2"]:
+        token_failure = oauth2_login(module, p, cfg, ssl_context, forms)
+        if token_failure:
+            finish(module, p, token_failure, forms)
 
     probes = {}
     if p["smtp"]:
-        probes["smtp"] = SMTPProbe(p["smtp"], opts)
+        probes["smtp"] = SMTPProbe(cfg["smtp"], opts)
     if p["store"]:
-        probes["store"] = STORE_PROBES[p["store"]["protocol"]](p["store"], opts)
+        probes["store"] = STORE_PROBES[p["store"]["protocol"]](cfg["store"], opts)
 
     with ThreadPoolExecutor(max_workers=len(probes)) as pool:
         futures = {name: pool.submit(probe.run, p["retries"], p["retry_delay"]) for name, probe in probes.items()}
@@ -505,8 +614,8 @@ def main():
                 "error": "round trip skipped: the checks above failed",
             }
         else:
-            smtp_probe = SMTPProbe(p["smtp"], opts)
-            store_probe = STORE_PROBES[p["store"]["protocol"]](p["store"], opts)
+            smtp_probe = SMTPProbe(cfg["smtp"], opts)
+            store_probe = STORE_PROBES[p["store"]["protocol"]](cfg["store"], opts)
             output["roundtrip"] = roundtrip(
                 smtp_probe,
                 store_probe,

@@ -43,6 +43,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_confi
     check_secret_literal,
     java_properties_text,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import oauth2
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import settings as model
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import (
     PROTOCOL,
@@ -335,9 +336,49 @@ def config_files(settings, jndi_name=None):
         ]
     system = system_module_args(settings, jndi_name)
     files.append({"pid": SYSTEM_PID, "scope": "", "state": "present" if system else "absent"})
+    if builtin:
+        files += connector_files(settings, with_instances=True)
     for item in files:
         item["file"] = config_file_name(item["pid"], item["scope"] or None)
     return files
+
+
+def connector_files(settings, with_instances=False):
+    """The files of Liferay's Outlook OAuth2 connector (liferay/oauth2.py): ``[{pid, scope, state}]``.
+
+    The company-wide file is present when OAuth2 is on, absent when it is off but a client id is still given
+    (so that turning it off removes the client secret), and not handled at all otherwise (no module call for
+    the hosts that never used OAuth2); with *with_instances* (DXP 2025.Q4+), a ``scoped~`` file for each
+    instance that turns OAuth2 on or off itself, or inherits it from the global settings.
+    """
+    files = []
+    if oauth2.enabled(settings) or settings.get("oauth2_client_id"):
+        state = "present" if oauth2.enabled(settings) else "absent"
+        files.append({"pid": oauth2.CONNECTOR_PID, "scope": "", "state": state})
+    if with_instances:
+        for instance in instances(settings):
+            if not (oauth2.enabled(settings) or "oauth2_provider" in instance):
+                continue
+            on = (instance.get("state") or "present") == "present" and oauth2.enabled(
+                instance_settings(settings, instance)
+            )
+            files.append(
+                {"pid": oauth2.CONNECTOR_PID, "scope": scope_name(instance), "state": "present" if on else "absent"}
+            )
+    for item in files:
+        item["file"] = config_file_name(item["pid"], item["scope"] or None)
+    return files
+
+
+def connector_module_args(settings, scope=None):
+    """osgi_config's (properties, secret_properties) for the connector's file (*scope*: one instance's)."""
+    if scope is None:
+        attributes, secrets = oauth2.connector_configuration(settings)
+    else:
+        instance = find_instance(settings, scope)
+        attributes, secrets = oauth2.connector_configuration(instance_settings(settings, instance))
+        attributes.update(instance_attributes(instance))
+    return module_args(attributes, secrets)
 
 
 def config_file_args(settings, item, jndi_name=None):
@@ -346,4 +387,6 @@ def config_file_args(settings, item, jndi_name=None):
         return {}, {}
     if item.get("pid") == SYSTEM_PID:
         return system_module_args(settings, jndi_name), {}
+    if item.get("pid") == oauth2.CONNECTOR_PID:
+        return connector_module_args(settings, item.get("scope") or None)
     return company_module_args(settings, item.get("scope") or None)

@@ -24,6 +24,7 @@ Sources (liferay/liferay-portal):
 
 from __future__ import annotations
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import oauth2
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import settings as model
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.ports import DEFAULT_PORT
 from ansible_collections.liferay_ops.mail.plugins.module_utils.masking import SECRET_KEY
@@ -79,6 +80,11 @@ def portal_properties(settings, part="all"):
     JavaMail keys) or ``all``. Keys of protocols not in use are not produced; the
     caller purges them.
     """
+    if oauth2.enabled(settings):
+        # Office 365 with OAuth2: the mail.session.mail=true layout whose session 7.4's MailServiceImpl
+        # hands to the token providers (liferay/oauth2.py)
+        props, secret = oauth2.legacy_properties(settings)
+        return _with_server_wide(settings, props, secret, part)
     props = {}
     secret = set()
 
@@ -126,7 +132,11 @@ def portal_properties(settings, part="all"):
         props[PREFIX + key] = _text(value)
         if SECRET_KEY.search(key):
             secret.add(PREFIX + key)
+    return _with_server_wide(settings, props, secret, part)
 
+
+def _with_server_wide(settings, props, secret, part):
+    """*props* with the server-wide settings and the sender, then the *part* asked for."""
     props.update(system_properties(settings))
     if settings.get("from_name"):
         props["admin.email.from.name"] = settings["from_name"]
@@ -187,4 +197,9 @@ def verify_targets(settings):
         }
         if not is_literal(store["password"]):
             store["user"] = store["password"] = ""
-    return {"smtp": smtp, "store": store}
+    targets = {"smtp": smtp, "store": store}
+    target = oauth2.verify_target(settings)
+    if target:
+        # the probes log in with XOAUTH2 as the mailbox, with a token the module takes from the authority
+        targets["oauth2"] = target
+    return targets

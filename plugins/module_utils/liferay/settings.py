@@ -152,8 +152,28 @@ def _milliseconds(value):
     return None
 
 
+def _positive_int(value):
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())):
+        return "%r is not a whole number; give 1 or more" % (value,)
+    if int(value) < 1:
+        return "%r is less than 1; give 1 or more" % (value,)
+    return None
+
+
+def _http_url(value):
+    """http(s)://host[:port]/path, without credentials (the URL is requested from each node and logged)."""
+    text = value if isinstance(value, str) else ""
+    scheme, sep, rest = text.partition("://")
+    authority = rest.split("/", 1)[0]
+    if not sep or scheme.lower() not in ("http", "https") or not authority:
+        return "%r is not an http:// or https:// URL (e.g. http://127.0.0.1:8080/c/portal/robots)" % (value,)
+    if "@" in authority:
+        return "must not carry a user or password (the URL is shown in messages); give one without them"
+    return None
+
+
 # check name -> function(value) returning the problem (without the variable's name) or None.
-CHECKS = {"milliseconds": _milliseconds}
+CHECKS = {"milliseconds": _milliseconds, "positive_int": _positive_int, "http_url": _http_url}
 
 
 def check_values(settings):

@@ -126,7 +126,8 @@ G6 = "Application-server session (Tomcat, WildFly / JBoss EAP)"
 G7 = "DXP 2025.Q4+ / Portal 2026+ (OSGi .config files)"
 G8 = "Docker"
 G9 = "Database check"
-GROUPS = (G0, G1, G2, G3, G4, G5, G6, G7, G8, G9)
+G10 = "Office 365 / Exchange Online with OAuth2"
+GROUPS = (G0, G1, G2, G3, G4, G5, G6, G7, G8, G9, G10)
 
 # The keys of mail_session_db.
 DB_OPTIONS = {
@@ -300,18 +301,18 @@ SETTINGS = (
         'After a node is restarted (O(mail_session_restart_service), O(mail_session_docker_container)), the URL '
         'requested from the node itself until it answers with a 2xx status; only then does the next node go '
         "down. The default is the path Liferay's own Helm chart probes. Redirects are not followed.",
-    ), group=G4, task_only=True),
+    ), group=G4, check='http_url'),
     Setting('restart_health_timeout', 'int', 900, (
         'Seconds a restarted node has, counted from its restart, to answer 2xx on '
         'O(mail_session_restart_health_url). A node that does not fails the play with a message naming it and '
         'its last answer; no node after it is restarted, the nodes before it keep running.',
-    ), group=G4, task_only=True),
+    ), group=G4, check='positive_int'),
     Setting('restart_concurrency', 'int', 1, (
         'How many nodes may be down at once across the whole play (every batch of C(serial) and of forks). '
         'The hosts whose settings changed are restarted in play order; a node goes down only once every node '
         'restarted before it but the last O(mail_session_restart_concurrency) - 1 answered 2xx on '
         'O(mail_session_restart_health_url). The smallest value among the restarted hosts applies.',
-    ), group=G4, task_only=True),
+    ), group=G4, check='positive_int'),
     Setting('verify', 'str', 'fail', (
         'After applying, check from each target that the SMTP and POP/IMAP servers answer and accept the '
         'credentials. C(fail) stops the play on a failure, C(warn) reports it, C(skip) does not check.',
@@ -432,5 +433,27 @@ SETTINGS = (
     Setting('db_check_fail', 'bool', False, (
         'Fail instead of warning when values saved in the database override the files.',
     ), group=G9, task_only=True),
+    Setting('oauth2_provider', 'str', '', (
+        "C(microsoft) configures Liferay's Outlook connector (DXP 7.4 U79 / Portal 7.4 GA79 and later): Liferay "
+        'takes a token by the client-credentials grant and logs in to C(smtp.office365.com) (STARTTLS) and '
+        'C(outlook.office365.com) (POP3S) with XOAUTH2 as O(mail_session_smtp_user) / O(mail_session_pop_user), '
+        'without passwords. Empty is off. See docs/oauth2.md.',
+        'Writes C(MailOutlookAuthConnectorCompanyConfiguration.config) in the OSGi configs directory and, up to '
+        'DXP 2025.Q3, switches portal-ext.properties to the C(mail.session.mail=true) layout its token providers '
+        'need (and back when it is turned off).',
+    ), group=G10, choices=('', 'microsoft'), per_instance=True),
+    Setting('oauth2_client_id', 'str', '', (
+        'The application (client) ID of the app registration in Microsoft Entra (C(clientId)).',
+    ), group=G10, per_instance=True),
+    Setting('oauth2_client_secret', 'str', '', (
+        "The app registration's client secret (C(clientSecret)). Keep it in Ansible Vault.",
+    ), group=G10, secret=True, per_instance=True),
+    Setting('oauth2_tenant_id', 'str', '', (
+        'The directory (tenant) ID, or a verified domain of the tenant (C(tenantId)).',
+    ), group=G10, per_instance=True),
+    Setting('oauth2_authority', 'str', 'https://login.microsoftonline.com', (
+        'Where the verification asks for a token: C(<authority>/<tenant>/oauth2/v2.0/token). Liferay itself always '
+        "uses Microsoft's; change it only to test against another token server.",
+    ), group=G10),
 )
 # fmt: on

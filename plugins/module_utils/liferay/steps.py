@@ -13,6 +13,9 @@ tasks/main.yml validates every host, then includes the files :func:`steps` names
     osgi.yml         DXP 2025.Q4+ / Portal 2026+, built-in session: .config files in osgi/configs
     app_server.yml   a JNDI session of Tomcat or WildFly; Liferay gets its name (either generation)
     docker.yml       a container: LIFERAY_* env file, and the .config files to mount (2025.Q4+)
+    oauth2.yml       7.0 - DXP 2025.Q3 with Office 365 OAuth2: the Outlook connector's .config file in
+                     osgi/configs (or the container's configs directory); on 2025.Q4+ osgi.yml and
+                     docker.yml write it with the other .config files
     verify.yml       check the servers from each host (unless mail_session_verify: skip)
     db_check.yml     look for settings saved in the database (mail_session_db_check)
 
@@ -35,6 +38,14 @@ def detects_generation(settings):
     return settings.get("deployment", "host") == "host" and (
         not settings.get("liferay_version") or bool(settings.get("liferay_version_check"))
     )
+
+
+def writes_connector(settings):
+    """7.x: whether the Outlook connector's file is written (OAuth2 on) or removed (off, a client id still
+    given); the built-in session only."""
+    if settings.get("method", "builtin") != "builtin":
+        return False
+    return (settings.get("oauth2_provider") or "") != "" or bool(settings.get("oauth2_client_id"))
 
 
 def apply_file(settings, generation):
@@ -66,6 +77,8 @@ def steps(settings, generation, detected=False):
         result.append(_step("read what Liferay will use", "effective.yml"))
     apply = apply_file(settings, generation)
     result.append(_step("write the settings (%s)" % apply, apply))
+    if generation == LEGACY and writes_connector(settings):
+        result.append(_step("write the Outlook OAuth2 connector configuration", "oauth2.yml"))
     if settings.get("verify", "fail") != "skip":
         result.append(_step("verify the mail servers", "verify.yml", "after applying"))
     if settings.get("db_check"):

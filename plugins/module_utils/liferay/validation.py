@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.properties import PropertiesError, encode_value
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import oauth2
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import settings as model
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.portal_keys import (
     DEFAULT_BLACKLIST,
@@ -223,12 +224,17 @@ def validate(settings, allow_unusual_ports=False):
         )
         return findings
 
+    # Office 365 with OAuth2 (liferay/oauth2.py): the mailbox logs in with the connector's token, no password
+    with_oauth2 = oauth2.enabled(settings)
+    oauth2.validate(findings, settings)
     if _check_host(findings, settings, "smtp_host", required=True):
         _check_port(findings, settings, "smtp", not allow_unusual_ports)
-    _check_credentials(findings, settings, "smtp", needs_login=False)
+    if not with_oauth2:
+        _check_credentials(findings, settings, "smtp", needs_login=False)
     if _check_host(findings, settings, "pop_host", required=False):
         _check_port(findings, settings, "pop", not allow_unusual_ports)
-        _check_credentials(findings, settings, "pop", needs_login=True)
+        if not with_oauth2:
+            _check_credentials(findings, settings, "pop", needs_login=True)
 
     check_storable_properties(findings, settings)
 

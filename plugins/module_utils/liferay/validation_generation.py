@@ -22,6 +22,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.codecs.osgi_confi
     OsgiError,
     as_value,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import oauth2
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay import settings as model
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.osgi_keys import (
     INSTANCE_KEYS,
@@ -342,9 +343,40 @@ def validate_for_generation(settings, generation, findings=None, detected=None):
                 "is empty but %s is set: the default sender is a portal property, which a container gets as a "
                 "LIFERAY_* variable from this env file" % " and ".join("mail_session_" + name for name in sender),
             )
+    _check_oauth2_version(findings, settings, generation, detected)
     if docker and settings.get("docker_env_file") and not findings.errors:
         try:
             env_file_lines(portal_properties_for(settings, generation))
         except OsgiError as exc:
             _raise_into(findings, exc, "mail_session_docker_env_file")
     return findings
+
+
+def _check_oauth2_version(findings, settings, generation, detected):
+    """Office 365 OAuth2 needs a Liferay with the Outlook connector (7.4 U79 / GA79 or later), and on 7.x in a
+    container a configs directory for the connector's file."""
+    if not any(
+        oauth2.enabled(candidate)
+        for candidate in [settings, *(instance_settings(settings, item) for item in instances(settings))]
+    ):
+        return
+    text = settings.get("liferay_version") or (detected or {}).get("version") or ""
+    if text:
+        try:
+            problem = oauth2.version_problem(parse_version(text))
+        except OsgiError:
+            problem = None  # validate_settings names a version it cannot read
+        if problem:
+            findings.error("oauth2_provider", problem + "; upgrade Liferay, or turn OAuth2 off")
+    elif generation == LEGACY:
+        findings.warnings.append(
+            "mail_session_oauth2_provider: the Liferay version is not known, so it cannot be checked that it has the "
+            "Outlook OAuth2 connector (DXP 7.4 U79 / Portal 7.4 GA79 and later); set mail_session_liferay_version"
+        )
+    docker = (settings.get("deployment") or "host") == "docker"
+    if docker and generation == LEGACY and not settings.get("docker_configs_dir"):
+        findings.error(
+            "docker_configs_dir",
+            "is empty: with OAuth2, Liferay's Outlook connector reads MailOutlookAuthConnectorCompanyConfiguration "
+            "from a .config file; give the directory you mount at /opt/liferay/osgi/configs",
+        )

@@ -20,6 +20,7 @@ import time
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.ports import DEFAULT_PORT
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.deadline import Deadline, Expired, retry
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.oauth2 import rejection
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.tls import DeadlineTLSContext, tls_report
 
 NAMES = {"smtp": "SMTP", "pop3": "POP3", "imap": "IMAP"}
@@ -74,6 +75,8 @@ class Probe:
         self.port = cfg.get("port") or DEFAULT_PORT[(self.family, self.security)]
         self.user = cfg.get("user") or ""
         self.password = cfg.get("password") or ""
+        # OAuth2 (probes/oauth2.py): log in with SASL XOAUTH2 as self.user with this token, not the password
+        self.token = cfg.get("xoauth2_token")
         self.timeout = opts["timeout"]
         self.ssl_context = opts["ssl_context"]
         self.warn_days = opts["cert_expiry_warn_days"]
@@ -134,7 +137,7 @@ class Probe:
         else:
             parts.append("no TLS")
         if result["authenticated"]:
-            parts.append("authenticated as %r" % self.user)
+            parts.append("authenticated as %r%s" % (self.user, " with XOAUTH2" if self.token else ""))
         if result.get("auth_mechanisms"):
             parts.append("AUTH " + " ".join(result["auth_mechanisms"]))
         if result.get("message_count") is not None:
@@ -332,5 +335,10 @@ class Probe:
             )
         return CheckError("certificate", "certificate verification failed (%s): %s" % (detail, hint))
 
+    # the application permission an Exchange Online token needs for this protocol (docs/oauth2.md)
+    permission = None
+
     def auth_failed(self, exc_or_text):
+        if self.token is not None:
+            return CheckError(*rejection(self.token, server_text(exc_or_text), self.permission))
         return CheckError("auth", "credentials for user %r rejected: %s" % (self.user, server_text(exc_or_text)))

@@ -13,6 +13,7 @@ import re
 import smtplib
 import socket
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.oauth2 import xoauth2
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.session import CheckError, Probe, server_text
 
 
@@ -32,6 +33,7 @@ def _local_name():
 
 class SMTPProbe(Probe):
     family = "smtp"
+    permission = "SMTP.SendAsApp"
 
     def blank_result(self):
         result = super().blank_result()
@@ -97,7 +99,9 @@ class SMTPProbe(Probe):
         def b64(text):
             return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
-        if "PLAIN" in mechanisms:  # RFC 4616, UTF-8; smtplib.login() would only take ASCII
+        if self.token is not None:
+            code, message = self.authenticate_xoauth2(smtp, mechanisms)
+        elif "PLAIN" in mechanisms:  # RFC 4616, UTF-8; smtplib.login() would only take ASCII
             code, message = smtp.docmd("AUTH", "PLAIN " + b64("\0%s\0%s" % (user, password)))
         elif "LOGIN" in mechanisms:
             code, message = smtp.docmd("AUTH", "LOGIN")
@@ -121,8 +125,27 @@ class SMTPProbe(Probe):
             raise self.auth_failed("%d %s" % (code, server_text(message)))
         raise CheckError("protocol", "unexpected answer to AUTH: %d %s" % (code, server_text(message)))
 
-    def status(self, smtp):
-        self.close(smtp)
+    def authenticate_xoauth2(self, smtp, mechanisms):
+        """SASL XOAUTH2 in one line (``AUTH XOAUTH2 <initial response>``), as Liferay has JavaMail send it
+        to SMTP (``auth.xoauth2.two.line.authentication.format=false``). A server that refuses the token
+        may first send its error as a 334 challenge; the empty answer ends the exchange."""
+        if "XOAUTH2" not in mechanisms:
+            raise CheckError(
+                "auth",
+                "the server does not offer AUTH XOAUTH2 (it offers %s): Liferay's OAuth2 login cannot work here"
+                % " ".join(mechanisms),
+            )
+        code, message = smtp.docmd("AUTH", "XOAUTH2 " + xoauth2(self.user, self.token.value))
+        if code == 334:
+            self.step("AUTH XOAUTH2 error", smtp.sock)
+            detail = _challenge_text(message)
+            code, message = smtp.docmd("")
+            if detail:
+                message = b"%s (%s)" % (message if isinstance(message, bytes) else str(message).encode(), detail)
+        return code, message
+
+    def status(self, client):
+        self.close(client)
 
     def send(self, smtp, sender, recipient, data):
         """Round trip: send the probe message (bytes) from sender to recipient, then QUIT."""
@@ -143,3 +166,11 @@ class SMTPProbe(Probe):
                 "protocol", "the message was refused: %d %s" % (exc.smtp_code, server_text(exc.smtp_error))
             ) from exc
         self.close(smtp)
+
+
+def _challenge_text(message):
+    """The server's XOAUTH2 error (base64 JSON in the 334 challenge, e.g. {"status":"401",...}) as bytes."""
+    try:
+        return base64.b64decode(message, validate=True).strip()[:200]
+    except (ValueError, TypeError):
+        return b""

@@ -15,6 +15,7 @@ import poplib
 import sys
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay.ports import DEFAULT_PORT
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.oauth2 import xoauth2
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.session import CheckError, Probe, server_text
 
 # POP3 only: how many of the newest messages the round trip searches for its probe.
@@ -115,6 +116,7 @@ class StoreProbe(Probe):
 
 class POP3Probe(StoreProbe):
     family = "pop3"
+    permission = "POP.AccessAsApp"
     login_errors = (poplib.error_proto,)
     client_class = _POP3
     starttls_command = "STLS"
@@ -136,9 +138,33 @@ class POP3Probe(StoreProbe):
         pop.stls(context=context)
 
     def login(self, pop):
+        if self.token is not None:
+            self.login_xoauth2(pop)
+            return
         pop.user(self.user)
         self.step("USER/PASS", pop.sock)
         pop.pass_(self.password)
+
+    def login_xoauth2(self, pop):
+        """SASL XOAUTH2 in Liferay's two-line form (``auth.xoauth2.two.line.authentication.format=true``):
+        ``AUTH XOAUTH2``, the server's ``+`` continuation, then the initial response on a line of its own.
+        A server that refuses the token may send its error as another continuation; the empty answer ends
+        the exchange with the server's -ERR."""
+        self.step("AUTH XOAUTH2", pop.sock)
+        try:
+            pop._shortcmd("AUTH XOAUTH2")
+        except poplib.error_proto as exc:
+            if self.deadline.spent() or self.connection_lost(exc):
+                raise
+            raise CheckError(
+                "auth",
+                "the server refuses AUTH XOAUTH2 (%s): Liferay's OAuth2 login cannot work here" % server_text(exc),
+            ) from exc
+        self.step("AUTH XOAUTH2 response", pop.sock)
+        answer = pop._shortcmd(xoauth2(self.user, self.token.value))
+        if not answer.startswith(b"+OK"):
+            self.step("AUTH XOAUTH2 error", pop.sock)
+            pop._shortcmd("")
 
     def connection_lost(self, exc):
         return server_text(exc) == "-ERR EOF"
@@ -214,8 +240,8 @@ class IMAPProbe(StoreProbe):
     def connection_lost(self, exc):
         return isinstance(exc, imaplib.IMAP4.abort)
 
-    def quit(self, imap):
-        imap.logout()
+    def quit(self, client):
+        client.logout()
 
     def count_messages(self, imap, readonly):
         self.step("SELECT INBOX", imap.sock)
