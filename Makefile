@@ -21,7 +21,7 @@ MOLECULE_DEB_PACKAGES := podman runc netavark aardvark-dns iptables catatonit de
 #   Postfix + Dovecot (+ openssl for per-run certificates): the real mail servers the
 #   verification tests run on loopback
 #   PostgreSQL + MariaDB (servers and clients): the throwaway databases the database-check
-#   tests start on loopback (tests/dbserver.py)
+#   tests start on loopback (tests/harness/dbserver.py)
 #   Tomcat 10 (tomcat10-common: CATALINA_HOME /usr/share/tomcat10, without the system service)
 #   + Jakarta Mail and Activation: the real Tomcat the application-server session tests start
 #   iproute2 + nftables: the verification tests' own network namespaces (dropped packets, a private
@@ -44,8 +44,8 @@ MOLECULE_ENV := CONTAINERS_CONF=$(CONTAINERS_CONF_FILE) PATH="$(CURDIR)/$(BIN):$
 .PHONY: help run test venv deps lint unit clean podman-conf images molecule bench bench-smoke collection-link \
 	build sanity generate
 
-# The role's variable files, rendered from plugins/module_utils/liferay/settings_table.py (tests/test_docs.py
-# fails when they are out of date).
+# The role's variable files, rendered from plugins/module_utils/liferay/settings_table.py
+# (tests/repository/test_docs_are_generated_and_links_live.py fails when they are out of date).
 generate: venv
 	$(BIN)/python tools/render_role.py
 
@@ -186,8 +186,12 @@ clean:
 # side (the tests wait on ansible-playbook more than they compute); `make matrix MATRIX_VERSIONS=2.21`
 # runs one. Logs: $(RUN_DIR)/matrix/core-<version>.log.
 MATRIX_VERSIONS ?= 2.16 2.21
-MATRIX_TESTS := tests/test_playbook_builtin.py tests/test_playbook_osgi.py tests/test_playbook_verify.py \
-	tests/test_playbook_effective.py tests/test_installed_collection.py
+MATRIX_TESTS := tests/playbooks/test_builtin_session_converges_idempotently.py \
+	tests/playbooks/test_generation_decides_where_settings_go.py \
+	tests/playbooks/test_role_verifies_the_real_servers.py \
+	tests/playbooks/test_inventory_is_what_liferay_uses.py \
+	tests/playbooks/test_rolling_restart_keeps_the_cluster_serving.py \
+	tests/repository/test_installed_collection_runs_by_full_name.py
 MATRIX_DIR := $(RUN_DIR)/matrix
 # the Python minor versions each ansible-core may run on, in order of preference
 MATRIX_PYTHON_2.16 := 3.11 3.12 3.10

@@ -304,9 +304,14 @@ def bench_detection(count, forks, repeats):
 
 
 def load_verify_module():
-    from ansible_collections.liferay_ops.mail.plugins.modules import verify
+    """The verification's probes (plugins/module_utils/probes), what mail_session_verify runs on each host."""
+    from types import SimpleNamespace
 
-    return verify
+    from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.smtp import SMTPProbe
+    from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.store import POP3Probe
+    from ansible_collections.liferay_ops.mail.plugins.module_utils.probes.tls import make_ssl_context
+
+    return SimpleNamespace(SMTPProbe=SMTPProbe, POP3Probe=POP3Probe, make_ssl_context=make_ssl_context)
 
 
 def probe(module, family, port, timeout, user=DEMO_USER, password=DEMO_PASSWORD, host="127.0.0.1"):

@@ -30,6 +30,7 @@ TEST_DIR = "/opt/mail-session-tests"
 JAVA_DIR = TEST_DIR + "/java"
 JARS = ("commons-configuration", "commons-lang", "commons-logging", "jakarta-mail", "jakarta-activation")
 JAVA_SOURCES = (
+    ROOT / "tests/java/LiferayProperties.java",  # how the readers load portal properties, as Liferay does
     ROOT / "tests/java/LiferayPropertiesReader.java",
     ROOT / "molecule/shared/java/LiferayMailRoundTrip.java",
 )
@@ -199,3 +200,9 @@ def read_properties(java):
         return values
 
     return read
+
+
+@pytest.fixture(scope="session")
+def properties_path(liferay_vars):
+    """portal-ext.properties in the Liferay container (in the inventory's LIFERAY_HOME)."""
+    return liferay_vars["mail_session_liferay_home"] + "/portal-ext.properties"

@@ -280,28 +280,25 @@ def build_services(address, password):
             live = self._live()
             self.successResponse(b"%d %d" % (len(live), sum(size for _, size in live)))
 
-        def do_LIST(self, i=None):
+        def _listing(self, i, describe, first_line):
+            """LIST and UIDL: "number text" of message i, or first_line, that of every live message and "."."""
             if i is not None:
                 index = self._number(i)
                 if index is not None:
-                    self.successResponse(b"%d %d" % (index + 1, self.mbox.listMessages(index)))
+                    self.successResponse(b"%d %s" % (index + 1, describe(index)))
                 return
-            live = self._live()
-            self.successResponse(b"%d messages (%d octets)" % (len(live), sum(size for _, size in live)))
-            for number, size in live:
-                self.sendLine(b"%d %d" % (number, size))
+            self.successResponse(first_line)
+            for number, _ in self._live():
+                self.sendLine(b"%d %s" % (number, describe(number - 1)))
             self.sendLine(b".")
 
+        def do_LIST(self, i=None):
+            live = self._live()
+            first_line = b"%d messages (%d octets)" % (len(live), sum(size for _, size in live))
+            self._listing(i, lambda index: b"%d" % self.mbox.listMessages(index), first_line)
+
         def do_UIDL(self, i=None):
-            if i is not None:
-                index = self._number(i)
-                if index is not None:
-                    self.successResponse(b"%d %s" % (index + 1, self.mbox.getUidl(index)))
-                return
-            self.successResponse(b"")
-            for number, _ in self._live():
-                self.sendLine(b"%d %s" % (number, self.mbox.getUidl(number - 1)))
-            self.sendLine(b".")
+            self._listing(i, self.mbox.getUidl, b"")
 
         def do_DELE(self, i):
             index = self._number(i)

@@ -12,7 +12,7 @@ writes from it:
     python tools/render_role.py           # write the three files (make generate)
     python tools/render_role.py --check   # exit 1 when one of them is not what this renders
 
-tests/test_docs.py runs the check.
+tests/repository/test_docs_are_generated_and_links_live.py runs the check.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Set;
 
 import org.apache.commons.configuration.CompositeConfiguration;
@@ -20,7 +19,8 @@ import org.apache.commons.configuration.SystemConfiguration;
  * and the system properties, so ${liferay.home} is interpolated by the library) added before
  * the file itself; a CompositeConfiguration answering from the first configuration that has
  * a key. A file that does not parse is skipped whole. Classpath (relative) names are not
- * followed. Written independently of the role's Python resolver, as its oracle.
+ * followed. Written independently of the role's Python resolver, as its oracle; files are loaded and
+ * values read as LiferayProperties does.
  *
  * Usage: LiferayChainReader LIFERAY_HOME...
  * Prints, for every LIFERAY_HOME and key: index TAB base64(key) TAB base64(getString), where
@@ -58,8 +58,7 @@ public class LiferayChainReader {
             if (key.equals("include-and-override")) {
                 continue;
             }
-            Object value = all.getProperty(key);
-            String string = value instanceof List ? merge((List<?>) value) : all.getString(key);
+            String string = LiferayProperties.getString(all, key);
             out.append(index).append('\t')
                .append(encoder.encodeToString(key.getBytes(StandardCharsets.UTF_8)))
                .append('\t')
@@ -83,10 +82,9 @@ public class LiferayChainReader {
         if (!file.isFile() || !seen.add(file.getAbsolutePath())) {
             return;
         }
-        PropertiesConfiguration configuration = new PropertiesConfiguration();
-        configuration.setEncoding("UTF-8");
+        PropertiesConfiguration configuration;
         try {
-            configuration.load(file);
+            configuration = LiferayProperties.load(file);
         } catch (ConfigurationException exception) {
             System.err.println("ignored: " + name + ": " + exception.getMessage());
             return;
@@ -96,16 +94,5 @@ public class LiferayChainReader {
         names.addConfiguration(new SystemConfiguration());
         addIncluded(names.getStringArray("include-and-override"));
         all.addConfiguration(configuration);
-    }
-
-    private static String merge(List<?> list) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < list.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(String.valueOf(list.get(i)));
-        }
-        return sb.toString();
     }
 }

@@ -2,7 +2,6 @@ import java.io.BufferedReader;
 import java.io.FileReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 
 import org.apache.commons.configuration.CompositeConfiguration;
 import org.apache.commons.configuration.PropertiesConfiguration;
@@ -15,8 +14,8 @@ import org.apache.commons.configuration.PropertiesConfiguration;
  *   base64(key) TAB base64(value)
  *
  * and prints base64(key) TAB base64(what PropsUtil.get returns) for each, a list
- * being merged with ',' (not interpolated) and a single value interpolated, as
- * LiferayPropertiesReader does for files.
+ * being merged with ',' (not interpolated) and a single value interpolated
+ * (LiferayProperties.getString, as LiferayPropertiesReader does for files).
  */
 public class LiferayEnvReader {
 
@@ -38,21 +37,7 @@ public class LiferayEnvReader {
 
                 configuration.setProperty(key, value);
 
-                Object stored = configuration.getProperty(key);
-                String string;
-                if (stored instanceof List) {
-                    StringBuilder sb = new StringBuilder();
-                    List<?> list = (List<?>) stored;
-                    for (int i = 0; i < list.size(); i++) {
-                        if (i > 0) {
-                            sb.append(',');
-                        }
-                        sb.append(String.valueOf(list.get(i)));
-                    }
-                    string = sb.toString();
-                } else {
-                    string = configuration.getString(key);
-                }
+                String string = LiferayProperties.getString(configuration, key);
                 out.append(parts[0]).append('\t')
                    .append(encoder.encodeToString(string.getBytes(StandardCharsets.UTF_8))).append('\n');
             }

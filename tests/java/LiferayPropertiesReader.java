@@ -2,14 +2,13 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Iterator;
-import java.util.List;
 
 import org.apache.commons.configuration.PropertiesConfiguration;
 
 /**
  * Reads a portal-ext.properties file with the real Apache Commons Configuration
- * 1.10 the way Liferay's ClassLoaderAggregateProperties does: UTF-8, list
- * splitting on ',' on, interpolation on. For every key it prints
+ * 1.10 the way Liferay's ClassLoaderAggregateProperties does (LiferayProperties:
+ * UTF-8, list splitting on ',' on, interpolation on). For every key it prints
  *
  *   base64(key) TAB base64(getString) TAB base64(getProperties)
  *
@@ -22,23 +21,15 @@ import org.apache.commons.configuration.PropertiesConfiguration;
 public class LiferayPropertiesReader {
 
     public static void main(String[] args) throws Exception {
-        PropertiesConfiguration configuration = new PropertiesConfiguration();
-        configuration.setEncoding("UTF-8");
-        configuration.load(new File(args[0]));
+        PropertiesConfiguration configuration = LiferayProperties.load(new File(args[0]));
 
         Base64.Encoder encoder = Base64.getEncoder();
         Iterator<String> keys = configuration.getKeys();
         StringBuilder out = new StringBuilder();
         while (keys.hasNext()) {
             String key = keys.next();
-            Object value = configuration.getProperty(key);
-            String string;
-            if (value instanceof List) {
-                string = merge((List<?>) value);
-            } else {
-                string = configuration.getString(key);
-            }
-            String properties = merge(configuration.getList(key));
+            String string = LiferayProperties.getString(configuration, key);
+            String properties = LiferayProperties.merge(configuration.getList(key));
             out.append(encoder.encodeToString(key.getBytes(StandardCharsets.UTF_8)))
                .append('\t')
                .append(encoder.encodeToString(string.getBytes(StandardCharsets.UTF_8)))
@@ -47,16 +38,5 @@ public class LiferayPropertiesReader {
                .append('\n');
         }
         System.out.print(out);
-    }
-
-    private static String merge(List<?> list) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < list.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(String.valueOf(list.get(i)));
-        }
-        return sb.toString();
     }
 }

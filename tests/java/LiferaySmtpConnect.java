@@ -1,5 +1,4 @@
 import java.io.File;
-import java.util.Iterator;
 import java.util.Properties;
 
 import jakarta.mail.Session;
@@ -26,17 +25,8 @@ public class LiferaySmtpConnect {
     private static final String PREFIX = "mail.session.";
 
     public static void main(String[] args) throws Exception {
-        PropertiesConfiguration configuration = new PropertiesConfiguration();
-        configuration.setEncoding("UTF-8");
-        configuration.load(new File(args[0]));
-        Properties properties = new Properties();
-        Iterator<String> keys = configuration.getKeys();
-        while (keys.hasNext()) {
-            String key = keys.next();
-            if (key.startsWith(PREFIX)) {
-                properties.setProperty(key.substring(PREFIX.length()), String.join(",", configuration.getStringArray(key)));
-            }
-        }
+        PropertiesConfiguration configuration = LiferayProperties.load(new File(args[0]));
+        Properties properties = LiferayProperties.withoutPrefix(configuration, PREFIX);
         Session session = Session.getInstance(properties);
         String protocol = session.getProperty("mail.transport.protocol");
         String p = "mail." + protocol + ".";

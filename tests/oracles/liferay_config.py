@@ -39,7 +39,8 @@ Sources read: ``TypedProperties.java``, ``InterpolationUtil.java`` (liferay-core
 ling-alan-huang/liferay-portal, forks of liferay/liferay-portal), ``ConfigurationHandler.java``
 (ling-alan-huang/liferay-portal), ``ConfigurationFileInstaller.java`` and ``TypedPropertiesTest.java``
 (liferay/liferay-portal), ``ConfigurationHandlerTest.java`` and ``InterpolationUtilTest.java``
-(ling-alan-huang/liferay-portal); tests/oracles/test_liferay_config.py replays Liferay's test cases.
+(ling-alan-huang/liferay-portal); tests/oracles/test_liferay_config_passes_liferays_tests.py replays Liferay's test
+cases.
 
 Not modelled: the reader of Liferay 7.3/7.4 (``portal-file-install-impl``, package
 ``…file.install.internal.properties``, derived from Apache Felix: its interpolation also unescaped
@@ -125,28 +126,17 @@ class _JavaNumber:
         return "%s(%s)" % (self.java, super().__repr__())
 
 
-class JavaLong(_JavaNumber, int):
-    java = "Long"
+def _java_number(name, base):
+    """The class of Java's boxed *name* (Long, Integer...): a Python *base* that says its Java type."""
+    return type("Java" + name, (_JavaNumber, base), {"java": name, "__module__": __name__})
 
 
-class JavaInteger(_JavaNumber, int):
-    java = "Integer"
-
-
-class JavaShort(_JavaNumber, int):
-    java = "Short"
-
-
-class JavaByte(_JavaNumber, int):
-    java = "Byte"
-
-
-class JavaDouble(_JavaNumber, float):
-    java = "Double"
-
-
-class JavaFloat(_JavaNumber, float):
-    java = "Float"
+JavaLong = _java_number("Long", int)
+JavaInteger = _java_number("Integer", int)
+JavaShort = _java_number("Short", int)
+JavaByte = _java_number("Byte", int)
+JavaDouble = _java_number("Double", float)
+JavaFloat = _java_number("Float", float)
 
 
 class JavaChar(str):
@@ -218,14 +208,13 @@ def from_units(units):
     return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
+# what String.trim() strips: every character up to U+0020
+_TRIMMED = "".join(map(chr, range(0x21)))
+
+
 def java_trim(text):
     """``String.trim()``: strip every character up to U+0020 at both ends."""
-    start, end = 0, len(text)
-    while start < end and text[start] <= " ":
-        start += 1
-    while end > start and text[end - 1] <= " ":
-        end -= 1
-    return text[start:end]
+    return text.strip(_TRIMMED)
 
 
 def java_is_whitespace(ch):

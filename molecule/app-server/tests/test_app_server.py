@@ -103,11 +103,6 @@ def context_path(base):
     return base + "/conf/Catalina/localhost/ROOT.xml"
 
 
-@pytest.fixture(scope="module")
-def properties_path(liferay_vars):
-    return liferay_vars["mail_session_liferay_home"] + "/portal-ext.properties"
-
-
 def javamail_value(value):
     return str(value).lower() if isinstance(value, bool) else str(value)
 

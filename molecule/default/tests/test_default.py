@@ -7,15 +7,9 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from conftest import MAIL_WORKDIR, ROOT, TEST_DIR, podman
 
 PREFIX = "mail.session."
-
-
-@pytest.fixture(scope="module")
-def properties_path(liferay_vars):
-    return liferay_vars["mail_session_liferay_home"] + "/portal-ext.properties"
 
 
 def test_the_file_belongs_to_liferay_and_is_private(liferay, liferay_vars, properties_path):

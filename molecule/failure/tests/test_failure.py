@@ -16,11 +16,6 @@ WRITE_TASK = "TASK [mail_session : Write the mail session into portal-ext.proper
 
 
 @pytest.fixture(scope="module")
-def properties_path(liferay_vars):
-    return liferay_vars["mail_session_liferay_home"] + "/portal-ext.properties"
-
-
-@pytest.fixture(scope="module")
 def snapshot(liferay, properties_path):
     """Callable: what the file is now (content, owner, mode, modification time)."""
 

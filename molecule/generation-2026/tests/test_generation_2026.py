@@ -22,13 +22,8 @@ CREDENTIAL = 'p@ss,w0rd ü"'
 
 
 @pytest.fixture(scope="module")
-def home(liferay_vars):
-    return liferay_vars["mail_session_liferay_home"]
-
-
-@pytest.fixture(scope="module")
-def configs_dir(home):
-    return home + "/osgi/configs"
+def configs_dir(liferay_vars):
+    return liferay_vars["mail_session_liferay_home"] + "/osgi/configs"
 
 
 def liferay_reads(liferay, path):
@@ -84,8 +79,8 @@ def test_only_the_roles_configuration_files(liferay, configs_dir):
     assert all(name.endswith(".config") for name in names), names
 
 
-def test_portal_ext_has_no_mail_session_keys_and_the_sender(read_properties, liferay, liferay_vars, home):
-    path = home + "/portal-ext.properties"
+def test_portal_ext_has_no_mail_session_keys_and_the_sender(read_properties, liferay, liferay_vars, properties_path):
+    path = properties_path
     assert_private(liferay, path)  # it was 0644 before the role ran
     values = read_properties(path)  # as Liferay reads it, as the liferay user
     assert not [key for key in values if key.startswith(PREFIX)]

@@ -1,6 +1,4 @@
 import java.io.File;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Properties;
 
 import jakarta.mail.Flags;
@@ -22,7 +20,8 @@ import org.apache.commons.configuration.PropertiesConfiguration;
  *
  * - the file is read with Apache Commons Configuration 1.10 like ClassLoaderAggregateProperties
  *   (UTF-8, lists merged with ','), and every "mail.session." key becomes a JavaMail session
- *   property without that prefix (PropsUtil.getProperties("mail.session.", true));
+ *   property without that prefix (PropsUtil.getProperties("mail.session.", true)): both in
+ *   tests/java/LiferayProperties.java, compiled with this program;
  * - MailEngine sends through session.getTransport(mail.transport.protocol) connected with
  *   mail.<smtp|smtps>.host/port/user/password; the sender is admin.email.from.name/.address;
  * - the POP/IMAP listener opens session.getStore(mail.store.protocol) with
@@ -42,21 +41,12 @@ public class LiferayMailRoundTrip {
             System.err.println("usage: LiferayMailRoundTrip PORTAL_EXT_PROPERTIES RECIPIENT SUBJECT DEADLINE_SECONDS");
             System.exit(2);
         }
-        PropertiesConfiguration configuration = new PropertiesConfiguration();
-        configuration.setEncoding("UTF-8");
-        configuration.load(new File(args[0]));
+        PropertiesConfiguration configuration = LiferayProperties.load(new File(args[0]));
         String recipient = args[1];
         String subject = args[2];
         long deadline = System.currentTimeMillis() + 1000L * Integer.parseInt(args[3]);
 
-        Properties properties = new Properties();
-        Iterator<String> keys = configuration.getKeys();
-        while (keys.hasNext()) {
-            String key = keys.next();
-            if (key.startsWith(PREFIX)) {
-                properties.setProperty(key.substring(PREFIX.length()), merge(configuration.getList(key)));
-            }
-        }
+        Properties properties = LiferayProperties.withoutPrefix(configuration, PREFIX);
         if (properties.containsKey("jndi.name")) {
             fail("mail.session.jndi.name is set: Liferay would look the session up in JNDI instead");
         }
@@ -74,7 +64,7 @@ public class LiferayMailRoundTrip {
         MimeMessage message = new MimeMessage(session);
         message.setFrom(new InternetAddress(
             configuration.getString("admin.email.from.address"),
-            merge(configuration.getList("admin.email.from.name")), "UTF-8"));
+            LiferayProperties.merge(configuration.getList("admin.email.from.name")), "UTF-8"));
         message.setRecipient(Message.RecipientType.TO, new InternetAddress(recipient));
         message.setSubject(subject, "UTF-8");
         message.setText("Sent by LiferayMailRoundTrip with the session in " + args[0] + "\n", "UTF-8");
@@ -135,17 +125,6 @@ public class LiferayMailRoundTrip {
         } finally {
             store.close();
         }
-    }
-
-    private static String merge(List<?> list) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < list.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(String.valueOf(list.get(i)));
-        }
-        return sb.toString();
     }
 
     private static void fail(String reason) {
