@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: settings
 short_description: The mail_session role's settings mapping, from its variables
-version_added: 1.3.0
+version_added: 2.0.0
 description:
   - Returns one mapping of the role's settings (names without the C(mail_session_) prefix) from the
     C(mail_session_*) variables of the current host, as the table of the role's variables

@@ -18,7 +18,7 @@ description:
     -d), or C(docker rm) and C(docker run --env-file)) for the file to take effect; the role's rolling restart
     (M(liferay_ops.mail.restart_node)) asks this before it restarts a container.
   - Read-only; runs with the Python standard library only (and the Docker CLI).
-version_added: "1.3.0"
+version_added: "2.0.0"
 author:
   - liferay_ops.mail contributors (@liferay-ops)
 options:

@@ -25,7 +25,7 @@ description:
     reached), the later C(restart) steps of the same rollout restart nothing and are skipped; the C(wait) steps of
     nodes already restarted still run. The failed item fails the task, which fails the play.
   - In check mode nothing is restarted or asked; the restart steps report the change they would make.
-version_added: "1.3.0"
+version_added: "2.0.0"
 author:
   - liferay_ops.mail contributors (@liferay-ops)
 options:

@@ -35,7 +35,7 @@ options:
       - With O(deployment=docker), the container the role restarts; empty means nothing restarts it.
     type: str
     default: ""
-    version_added: "1.3.0"
+    version_added: "2.0.0"
   rollout:
     description:
       - The results of the rolling restart (the C(results) of the role's M(liferay_ops.mail.restart_node) loop); the
@@ -43,7 +43,7 @@ options:
     type: list
     elements: dict
     default: []
-    version_added: "1.3.0"
+    version_added: "2.0.0"
 extends_documentation_fragment:
   - liferay_ops.mail.attributes
   - liferay_ops.mail.attributes.read_only
@@ -64,10 +64,10 @@ restarted:
   description: Whether the rolling restart restarted this host (never in check mode).
   returned: always
   type: bool
-  version_added: "1.3.0"
+  version_added: "2.0.0"
 seconds_to_healthy:
   description: Seconds from this host's restart until it answered 2xx on its health URL; null when not restarted.
   returned: always
   type: float
-  version_added: "1.3.0"
+  version_added: "2.0.0"
 """

@@ -22,7 +22,7 @@ description:
   - Fails, restarting nothing, when a request's health URL is not an C(http://) or C(https://) URL, its timeout or
     concurrency is below 1, or the play's strategy is not C(linear) (with C(free), a node could be restarted before
     the others told they need it).
-version_added: "1.3.0"
+version_added: "2.0.0"
 author:
   - liferay_ops.mail contributors (@liferay-ops)
 options:

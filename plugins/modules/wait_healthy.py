@@ -19,7 +19,7 @@ description:
     from the environment are not used.
   - Only requests the URL (C(GET)); changes nothing, so it also runs in check mode.
   - Runs with the Python standard library only.
-version_added: "1.3.0"
+version_added: "2.0.0"
 author:
   - liferay_ops.mail contributors (@liferay-ops)
 options:
