@@ -26,12 +26,13 @@ MOLECULE_DEB_PACKAGES := podman runc netavark aardvark-dns iptables catatonit de
 #   + Jakarta Mail and Activation: the real Tomcat the application-server session tests start
 #   iproute2 + nftables: the verification tests' own network namespaces (dropped packets, a private
 #   resolver) and the benchmark's dropped-connection case
+#   OpenSSH server and client: the benchmark's hosts over SSH (sshd on loopback addresses, bench/ssh_targets.py)
 DEB_PACKAGES := default-jdk-headless libcommons-configuration-java libcommons-lang-java \
 	libcommons-logging-java \
 	postfix dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd openssl \
 	postgresql postgresql-client mariadb-server mariadb-client \
 	tomcat10-common libjakarta-mail-java libjakarta-activation-java \
-	iproute2 nftables \
+	iproute2 nftables openssh-server openssh-client \
 	$(MOLECULE_DEB_PACKAGES)
 
 # Molecule: every scenario under molecule/ (or SCENARIO=name), with podman configured by
@@ -167,6 +168,7 @@ molecule: venv deps podman-conf images collection-link
 # The benchmark prints figures; `make test` only runs a small smoke of it so it cannot rot.
 BENCH_ARGS ?=
 bench: venv deps
+	$(BIN)/pip install -q -r bench/requirements.txt
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 bench-smoke: venv deps

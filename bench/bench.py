@@ -47,12 +47,16 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from dev_collection import ensure as ensure_collection_link  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+import ssh_targets  # noqa: E402
+
 # this checkout as the collection liferay_ops.mail (tools/dev_collection.py)
 COLLECTIONS = ensure_collection_link()
 sys.path.insert(0, str(COLLECTIONS))
 DEMO = ROOT / "tools" / "demo_mail_server.py"
 DEMO_USER = "demo@localhost.localdomain"
 DEMO_PASSWORD = "bench-p@ss,1"  # noqa: S105 - the throwaway server's account
+TARGET_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 # --------------------------------------------------------------------------- helpers
 
@@ -78,8 +82,9 @@ def settings(smtp_port, pop_port):
     }
 
 
-def write_inventory(workdir, count, group_vars, version_file=None):
-    """version_file: the content of each LIFERAY_HOME's .liferay-version (None: no such file)."""
+def write_inventory(workdir, count, group_vars, version_file=None, ssh=None):
+    """version_file: the content of each LIFERAY_HOME's .liferay-version (None: no such file).
+    ssh: SshTargets (bench/ssh_targets.py) to reach each host over its own SSH connection, else local."""
     hosts = {}
     for index in range(1, count + 1):
         home = workdir / ("h%03d" % index)
@@ -87,6 +92,9 @@ def write_inventory(workdir, count, group_vars, version_file=None):
         if version_file is not None:
             (home / ".liferay-version").write_text(version_file + "\n", encoding="utf-8")
         hosts["h%03d" % index] = {"mail_session_liferay_home": str(home)}
+        if ssh is not None:
+            # a target's Python: the system's, which has the standard library only
+            hosts["h%03d" % index].update(ssh.host_vars(index), ansible_python_interpreter=TARGET_PYTHON)
     inventory = {
         "all": {
             "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable},
@@ -212,11 +220,20 @@ def bench_converge(host_counts, forks, smoke, repeats):
     return rows
 
 
-def converge_and_rerun(workdir, name, playbook, count, forks, group_vars, version_file=None):
-    """-> (converge s, re-run s, tasks per host, peak RSS MiB) on fresh LIFERAY_HOMEs."""
-    inventory = write_inventory(workdir, count, group_vars, version_file)
-    converge, rss, recap = run_playbook(inventory, playbook, forks, workdir)
-    rerun, rss2, recap2 = run_playbook(inventory, playbook, forks, workdir)
+def converge_and_rerun(workdir, name, playbook, count, forks, group_vars, version_file=None, ssh=None):
+    """-> (converge s, re-run s, tasks per host, peak RSS MiB) on fresh LIFERAY_HOMEs.
+    ssh: (SshTargets, pipelining, extra environment) to run over SSH; each run starts with no
+    connection open."""
+    inventory = write_inventory(workdir, count, group_vars, version_file, ssh and ssh[0])
+    runs = []
+    for _ in range(2):
+        env = dict(ssh[0].run_env(ssh[1]), **ssh[2]) if ssh else None
+        try:
+            runs.append(run_playbook(inventory, playbook, forks, workdir, env))
+        finally:
+            if ssh:
+                ssh[0].close_masters()
+    (converge, rss, recap), (rerun, rss2, recap2) = runs
     if name != "floor (ping)" and changed(recap2):
         sys.exit("%s: the re-run changed %d tasks; it must change nothing" % (name, changed(recap2)))
     shutil.rmtree(workdir)
@@ -259,6 +276,148 @@ def print_converge_row(count, forks, figures):
         "RSS role/baseline %.2f"
         % (role[0] / floor[0], role[1] / floor[1], role[0] / base[0], role[1] / base[1], role[3] / base[3])
     )
+
+
+# --------------------------------------------------------------------------- 1b. over SSH
+
+VARIANTS = {
+    "floor": ("floor (ping)", ROOT / "bench" / "floor.yml"),
+    "baseline": ("baseline (lineinfile + wait_for)", ROOT / "bench" / "baseline.yml"),
+    "role": ("role", ROOT / "playbooks" / "site.yml"),
+    # three pings: the role's module runs and nothing else (what Ansible charges for them)
+    "pings": ("3 x ping (the role's module runs)", ROOT / "bench" / "module_runs.yml"),
+    # the same under Mitogen's strategy (PyPI mitogen, optional: --ssh-variants ...,floor-mitogen,role-mitogen)
+    "floor-mitogen": ("floor (ping), Mitogen", ROOT / "bench" / "floor.yml"),
+    "role-mitogen": ("role, Mitogen", ROOT / "playbooks" / "site.yml"),
+}
+
+
+def mitogen_env():
+    """The environment that runs a playbook under Mitogen's linear strategy, or None without Mitogen."""
+    try:
+        import ansible_mitogen
+    except ImportError:
+        return None
+    strategy = Path(ansible_mitogen.__file__).parent / "plugins" / "strategy"
+    return {"ANSIBLE_STRATEGY_PLUGINS": str(strategy), "ANSIBLE_STRATEGY": "mitogen_linear"}
+
+
+# issue 16's targets, over SSH with pipelining (docs/benchmark.md)
+SSH_TARGETS = {"role/floor": 2.2, "role/baseline": 0.15, "RSS role/baseline": 1.15}
+
+
+def bench_ssh(host_counts, forks, repeats, modes, variants):
+    """The converge and re-run of floor, baseline and role over real OpenSSH (one sshd address and
+    connection per host: bench/ssh_targets.py), with and without pipelining, interleaved, the
+    fastest of *repeats* kept; -> {(hosts, pipelining): {variant: (converge, re-run, tasks, RSS)}}."""
+    problem = ssh_targets.available()
+    if problem:
+        print("\nover SSH: skipped (%s)" % problem)
+        return {}
+    if any(key.endswith("-mitogen") for key in variants) and mitogen_env() is None:
+        print("\nover SSH, Mitogen: skipped (pip install mitogen into the venv to measure it)")
+        variants = [key for key in variants if not key.endswith("-mitogen")]
+    table = {}
+    with tempfile.TemporaryDirectory(prefix="mail-session-bench-") as tmp:
+        tmp = Path(tmp)
+        with DemoMailServer(tmp) as mail, ssh_targets.SshTargets(tmp, max(host_counts)) as targets:
+            group_vars = settings(mail.smtp_port, mail.pop_port)
+            for count in host_counts:
+                for pipelining in modes:
+                    figures = {}
+                    for attempt in range(repeats):
+                        for key in variants:
+                            name, playbook = VARIANTS[key]
+                            if attempt and key == "baseline":
+                                continue  # slow and steady: once is enough
+                            new = converge_and_rerun(
+                                tmp / ("ssh-%s-%d" % (key, count)),
+                                name,
+                                playbook,
+                                count,
+                                forks,
+                                group_vars,
+                                ssh=(targets, pipelining, mitogen_env() if key.endswith("-mitogen") else {}),
+                            )
+                            old = figures.get(key, new)
+                            figures[key] = (min(old[0], new[0]), min(old[1], new[1]), new[2], max(old[3], new[3]))
+                    table[(count, pipelining)] = figures
+                    print_ssh_row(count, forks, pipelining, figures)
+    print_ssh_markdown(table)
+    return table
+
+
+def print_ssh_markdown(table):
+    """The SSH figures as the Markdown table of docs/benchmark.md (converge / re-run, fastest kept)."""
+
+    def pair(figures, key):
+        return "%.1f s / %.1f s" % figures[key][:2] if key in figures else "-"
+
+    def ratio(figures, key, base):
+        if key not in figures or base not in figures:
+            return "-"
+        return "%.2f / %.2f" % (figures[key][0] / figures[base][0], figures[key][1] / figures[base][1])
+
+    print(
+        "\n| hosts | pipelining | floor (ping) | 3 x ping | baseline | role | role/floor | role/baseline "
+        "| peak RSS role/baseline | role under Mitogen | Mitogen role/floor |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for (count, pipelining), figures in table.items():
+        rss = (
+            "%.0f / %.0f MiB" % (figures["role"][3], figures["baseline"][3])
+            if "role" in figures and "baseline" in figures
+            else "-"
+        )
+        print(
+            "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
+            % (
+                count,
+                "on" if pipelining else "off",
+                pair(figures, "floor"),
+                pair(figures, "pings"),
+                pair(figures, "baseline"),
+                pair(figures, "role"),
+                ratio(figures, "role", "floor"),
+                ratio(figures, "role", "baseline"),
+                rss,
+                pair(figures, "role-mitogen"),
+                ratio(figures, "role-mitogen", "floor"),
+            )
+        )
+
+
+def print_ssh_row(count, forks, pipelining, figures):
+    print("\nover SSH: %d host(s), %d forks, pipelining %s" % (count, forks, "on" if pipelining else "off"))
+    print("  %-34s %10s %10s %11s %10s" % ("", "converge", "re-run", "tasks/host", "peak RSS"))
+    for key, (converge, rerun, tasks, rss) in figures.items():
+        print("  %-34s %9.2fs %9.2fs %11.1f %8.0f MiB" % (VARIANTS[key][0], converge, rerun, tasks, rss))
+    role, floor, base = figures.get("role"), figures.get("floor"), figures.get("baseline")
+    if not role:
+        return
+    ratios = {}
+    if floor:
+        ratios["role/floor"] = (role[0] / floor[0], role[1] / floor[1])
+    if base:
+        ratios["role/baseline"] = (role[0] / base[0], role[1] / base[1])
+        ratios["RSS role/baseline"] = (role[3] / base[3],)
+    pings = figures.get("pings")
+    if pings and floor:
+        ratios["3 x ping/floor"] = (pings[0] / floor[0], pings[1] / floor[1])
+    mitogen = figures.get("role-mitogen")
+    if mitogen:
+        ratios["Mitogen role/role"] = (mitogen[0] / role[0], mitogen[1] / role[1])
+        if floor:
+            ratios["Mitogen role/floor"] = (mitogen[0] / floor[0], mitogen[1] / floor[1])
+    for label, values in ratios.items():
+        shown = " / ".join("%.2f" % value for value in values)
+        verdict = ""
+        if pipelining and label in SSH_TARGETS:
+            verdict = "  (target <= %.2f: %s)" % (
+                SSH_TARGETS[label],
+                "met" if max(values) <= SSH_TARGETS[label] else "NOT met",
+            )
+        print("  %-20s %s%s" % (label, shown, verdict))
 
 
 # --------------------------------------------------------------------------- 2. version detection
@@ -449,8 +608,22 @@ def main():
     parser.add_argument("--forks", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=2.0, help="verification timeout per check (s)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of floor and role per host count (fastest kept)")
+    parser.add_argument("--ssh-hosts", default="1,10,50", help="comma-separated host counts over SSH (empty: skip)")
+    parser.add_argument("--ssh-pipelining", choices=("both", "on", "off"), default="both")
+    parser.add_argument(
+        "--ssh-variants",
+        default="floor,pings,baseline,role,floor-mitogen,role-mitogen",
+        help="over SSH, which of floor, pings, baseline, role, floor-mitogen, role-mitogen to run "
+        "(the Mitogen ones when PyPI mitogen is installed: make bench installs it)",
+    )
+    parser.add_argument(
+        "--sections",
+        default="local,ssh,detection,verification",
+        help="which parts to run: local (converge over local connections), ssh, detection, verification",
+    )
     parser.add_argument("--smoke", action="store_true", help="a quick run (2 hosts, few repeats) for make test")
     args = parser.parse_args()
+    sections = set(args.sections.split(","))
     host_counts = [2] if args.smoke else [int(n) for n in args.hosts.split(",")]
     forks = min(args.forks, 2) if args.smoke else args.forks
     print(
@@ -463,11 +636,21 @@ def main():
         )
     )
     repeats = 1 if args.smoke else max(1, args.repeat)
-    bench_converge(host_counts, forks, args.smoke, repeats)
+    if "local" in sections:
+        bench_converge(host_counts, forks, args.smoke, repeats)
+    ssh_hosts = [2] if args.smoke else [int(n) for n in args.ssh_hosts.split(",") if n]
+    if "ssh" in sections and ssh_hosts:
+        modes = {"both": (False, True), "on": (True,), "off": (False,)}[args.ssh_pipelining]
+        variants = args.ssh_variants.split(",")
+        if args.smoke:
+            # that the SSH hosts, the role over them and the table still work, in about a minute
+            modes, variants = (True,), ["floor", "role"]
+        bench_ssh(ssh_hosts, forks, repeats, modes, variants)
     detect_hosts = 1 if args.smoke else args.detect_hosts
-    if detect_hosts > 0:
+    if "detection" in sections and detect_hosts > 0:
         bench_detection(detect_hosts, forks, repeats)
-    bench_verification(args.timeout, 3 if args.smoke else 20)
+    if "verification" in sections:
+        bench_verification(args.timeout, 3 if args.smoke else 20)
 
 
 if __name__ == "__main__":
