@@ -100,9 +100,9 @@ def mail_session_osgi_properties(settings, item, part="public"):
     return config_file_args(settings, item, _osgi_jndi_name(settings))[_part(part)]
 
 
-def mail_session_steps(settings, generation, detected=False):
+def mail_session_steps(settings, generation, detected=False, effective="fail"):
     """The task files this host runs after validation, in order (liferay/steps.py)."""
-    return steps(settings, generation, detected)
+    return steps(settings, generation, detected, effective)
 
 
 def mail_session_generation_properties(settings, generation, part="public"):

@@ -257,6 +257,35 @@ def test_only_the_hosts_whose_settings_changed_are_restarted(cluster):
     assert cluster.registered("node1")["result"] is None  # the handler did not run for it
 
 
+
+TWICE = """\
+- name: The role twice in one play, the second time changing node2 only
+  hosts: liferay
+  gather_facts: false
+  tasks:
+    - name: First run
+      ansible.builtin.include_role:
+        name: liferay_ops.mail.mail_session
+    - name: Restart what the first run changed
+      ansible.builtin.meta: flush_handlers
+    - name: Second run
+      ansible.builtin.include_role:
+        name: liferay_ops.mail.mail_session
+      vars:
+        # the role's default port, 587, on the hosts without second_smtp_port
+        mail_session_smtp_port: "{{ second_smtp_port | default(587) }}"
+"""
+
+
+def test_a_second_run_in_the_same_play_restarts_only_what_it_changed(cluster):
+    # the handlers forget every host's restart note once the rollout is done: the second run's plan has
+    # node2 only, not the nodes the first run restarted
+    cluster.play.write_text(TWICE, encoding="utf-8")
+    inventory = cluster.inventory({"node2": {"second_smtp_port": 2525}})
+    run = playbook(inventory, playbook=str(cluster.play), extra_env=cluster.env)
+    assert run.returncode == 0, run.output
+    assert cluster.restarts() == [*NODES, "node2"], run.output
+
 def test_concurrency_two_never_more_than_two_down(cluster):
     since = time.time()
     run = cluster.run(mail_session_restart_concurrency=2)

@@ -112,8 +112,9 @@ def test_timeouts_are_refused_for_wildfly_only():
 # -- the step table ------------------------------------------------------------------------------
 
 
-def files(settings, generation, detected=False):
-    return [step["file"] for step in steps(model.complete(dict(settings, smtp_host="h")), generation, detected)]
+def files(settings, generation, detected=False, effective="fail"):
+    given = model.complete(dict(settings, smtp_host="h"))
+    return [step["file"] for step in steps(given, generation, detected, effective)]
 
 
 @pytest.mark.parametrize(
@@ -148,6 +149,17 @@ def test_steps_before_detection(settings, generation, expected):
     assert files(settings, generation) == expected
 
 
+def test_keys_are_removed_from_files_that_beat_the_role_only_when_it_owns_them():
+    # mail_session_effective: own adds the removal step after the read; fail and warn have no task
+    # that would only skip (each would cost a dispatch per host)
+    version = {"liferay_version": "7.4.3.132"}
+    for effective in ("fail", "warn"):
+        assert files(version, "legacy", effective=effective) == ["effective.yml", "builtin.yml", "verify.yml"]
+    assert files(version, "legacy", effective="own") == ["effective.yml", "effective_own.yml", "builtin.yml", "verify.yml"]
+    assert files({}, "osgi", detected=True, effective="own")[:2] == ["effective.yml", "effective_own.yml"]
+    assert "effective_own.yml" not in files({"deployment": "docker", "liferay_version": "7.4"}, "legacy", effective="own")
+
+
 def test_steps_after_detection_depend_on_the_generation_found():
     assert files({}, "osgi", detected=True) == ["effective.yml", "osgi.yml", "verify.yml"]
     assert files({"verify_preflight": True}, "legacy", detected=True) == ["effective.yml", "builtin.yml", "verify.yml"]
@@ -167,7 +179,8 @@ def test_every_step_file_exists():
         for generation in ("legacy", "osgi")
         for step in steps(model.complete({"smtp_host": "h", "verify_preflight": True, "db_check": True}), generation)
     }
-    names |= {"builtin.yml", "osgi.yml", "app_server.yml", "docker.yml", "effective.yml", "db_check.yml"}
+    names |= {"builtin.yml", "osgi.yml", "app_server.yml", "docker.yml", "effective.yml", "effective_own.yml"}
+    names |= {"db_check.yml"}
     for name in names:
         assert (ROOT / "roles/mail_session/tasks" / name).is_file(), name
 

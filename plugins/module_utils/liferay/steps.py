@@ -9,6 +9,8 @@ tasks/main.yml validates every host, then includes the files :func:`steps` names
                      it: mail_session_liferay_version_check); it then includes the steps below itself,
                      since where the settings go depends on what it found
     effective.yml    read what Liferay will use, before writing (deployment host)
+    effective_own.yml  with mail_session_effective: own, remove the role's keys from the files that
+                     would beat it (only then: a task that would only skip still costs a dispatch per host)
     builtin.yml      7.0 - DXP 2025.Q3, built-in session: mail.session.* in portal-ext.properties
     osgi.yml         DXP 2025.Q4+ / Portal 2026+, built-in session: .config files in osgi/configs
     app_server.yml   a JNDI session of Tomcat or WildFly; Liferay gets its name (either generation)
@@ -57,12 +59,12 @@ def apply_file(settings, generation):
     return "osgi.yml" if generation == OSGI else "builtin.yml"
 
 
-def steps(settings, generation, detected=False):
+def steps(settings, generation, detected=False, effective="fail"):
     """The steps of one host after validation.
 
     *generation*: ``legacy`` or ``osgi`` as known so far (from the version in inventory, or what
     generation.yml found). *detected*: called from generation.yml, after reading the installation:
-    only the steps that depend on the generation.
+    only the steps that depend on the generation. *effective*: mail_session_effective (fail, warn, own).
     """
     if generation not in (LEGACY, OSGI):
         raise ValueError("generation must be %s or %s, not %r" % (LEGACY, OSGI, generation))
@@ -75,6 +77,8 @@ def steps(settings, generation, detected=False):
             return result
     if settings.get("deployment", "host") == "host":
         result.append(_step("read what Liferay will use", "effective.yml"))
+        if effective == "own":
+            result.append(_step("remove the role's keys from the files that would beat it", "effective_own.yml"))
     apply = apply_file(settings, generation)
     result.append(_step("write the settings (%s)" % apply, apply))
     if generation == LEGACY and writes_connector(settings):
