@@ -306,7 +306,7 @@ def mitogen_env():
 SSH_TARGETS = {"role/floor": 2.2, "role/baseline": 0.15, "RSS role/baseline": 1.15}
 
 
-def bench_ssh(host_counts, forks, repeats, modes, variants):
+def bench_ssh(host_counts, forks, repeats, modes, variants, task_times=True):
     """The converge and re-run of floor, baseline and role over real OpenSSH (one sshd address and
     connection per host: bench/ssh_targets.py), with and without pipelining, interleaved, the
     fastest of *repeats* kept; -> {(hosts, pipelining): {variant: (converge, re-run, tasks, RSS)}}."""
@@ -343,8 +343,32 @@ def bench_ssh(host_counts, forks, repeats, modes, variants):
                             figures[key] = (min(old[0], new[0]), min(old[1], new[1]), new[2], max(old[3], new[3]))
                     table[(count, pipelining)] = figures
                     print_ssh_row(count, forks, pipelining, figures)
+            if task_times and "role" in variants:
+                print_task_times(tmp, targets, max(host_counts), forks, group_vars, modes[-1])
     print_ssh_markdown(table)
     return table
+
+
+def print_task_times(tmp, targets, count, forks, group_vars, pipelining):
+    """Where the role's converge and re-run spend their time over SSH: each task's wall time, from its
+    start to the next one's (bench/callback_plugins/task_times.py), for *count* hosts."""
+    times = tmp / "task-times.jsonl"
+    env = {
+        "ANSIBLE_CALLBACK_PLUGINS": str(ROOT / "bench" / "callback_plugins"),
+        "ANSIBLE_CALLBACKS_ENABLED": "task_times",
+        "BENCH_TASK_TIMES": str(times),
+    }
+    name, playbook = VARIANTS["role"]
+    converge_and_rerun(tmp / "task-times", name, playbook, count, forks, group_vars, ssh=(targets, pipelining, env))
+    runs = [json.loads(line) for line in times.read_text(encoding="utf-8").splitlines()]
+    print(
+        "\nwhere the role's time goes over SSH: %d host(s), %d forks, pipelining %s (one run, wall time per task)"
+        % (count, forks, "on" if pipelining else "off")
+    )
+    for label, run in zip(("converge", "re-run"), runs, strict=True):
+        print("  %s: %.2f s in all" % (label, run["total"]))
+        for task, seconds in run["tasks"]:
+            print("    %7.2f s  %s" % (seconds, task.removeprefix("liferay_ops.mail.mail_session : ")[:100]))
 
 
 def print_ssh_markdown(table):
@@ -404,6 +428,14 @@ def print_ssh_row(count, forks, pipelining, figures):
     pings = figures.get("pings")
     if pings and floor:
         ratios["3 x ping/floor"] = (pings[0] / floor[0], pings[1] / floor[1])
+    if pings and floor:
+        # what a module run costs here: the two pings beyond the floor's one (connections and start are the rest)
+        run = ((pings[0] - floor[0]) / 2, (pings[1] - floor[1]) / 2)
+        print(
+            "  one more module run per host: +%.2f s / +%.2f s (%.2f / %.2f of the floor); the role above its "
+            "three module runs (controller-side work, heavier modules): +%.2f s / +%.2f s"
+            % (run[0], run[1], run[0] / floor[0], run[1] / floor[1], role[0] - pings[0], role[1] - pings[1])
+        )
     mitogen = figures.get("role-mitogen")
     if mitogen:
         ratios["Mitogen role/role"] = (mitogen[0] / role[0], mitogen[1] / role[1])
@@ -645,7 +677,7 @@ def main():
         if args.smoke:
             # that the SSH hosts, the role over them and the table still work, in about a minute
             modes, variants = (True,), ["floor", "role"]
-        bench_ssh(ssh_hosts, forks, repeats, modes, variants)
+        bench_ssh(ssh_hosts, forks, repeats, modes, variants, task_times=not args.smoke)
     detect_hosts = 1 if args.smoke else args.detect_hosts
     if "detection" in sections and detect_hosts > 0:
         bench_detection(detect_hosts, forks, repeats)
