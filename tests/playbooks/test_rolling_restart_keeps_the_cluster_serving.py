@@ -257,7 +257,6 @@ def test_only_the_hosts_whose_settings_changed_are_restarted(cluster):
     assert cluster.registered("node1")["result"] is None  # the handler did not run for it
 
 
-
 TWICE = """\
 - name: The role twice in one play, the second time changing node2 only
   hosts: liferay
@@ -285,6 +284,7 @@ def test_a_second_run_in_the_same_play_restarts_only_what_it_changed(cluster):
     run = playbook(inventory, playbook=str(cluster.play), extra_env=cluster.env)
     assert run.returncode == 0, run.output
     assert cluster.restarts() == [*NODES, "node2"], run.output
+
 
 def test_concurrency_two_never_more_than_two_down(cluster):
     since = time.time()

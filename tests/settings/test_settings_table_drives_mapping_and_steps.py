@@ -155,9 +155,11 @@ def test_keys_are_removed_from_files_that_beat_the_role_only_when_it_owns_them()
     version = {"liferay_version": "7.4.3.132"}
     for effective in ("fail", "warn"):
         assert files(version, "legacy", effective=effective) == ["effective.yml", "builtin.yml", "verify.yml"]
-    assert files(version, "legacy", effective="own") == ["effective.yml", "effective_own.yml", "builtin.yml", "verify.yml"]
+    owned = ["effective.yml", "effective_own.yml", "builtin.yml", "verify.yml"]
+    assert files(version, "legacy", effective="own") == owned
     assert files({}, "osgi", detected=True, effective="own")[:2] == ["effective.yml", "effective_own.yml"]
-    assert "effective_own.yml" not in files({"deployment": "docker", "liferay_version": "7.4"}, "legacy", effective="own")
+    docker = {"deployment": "docker", "liferay_version": "7.4"}
+    assert "effective_own.yml" not in files(docker, "legacy", effective="own")
 
 
 def test_steps_after_detection_depend_on_the_generation_found():
