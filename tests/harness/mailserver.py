@@ -104,6 +104,82 @@ def _dovecot_service(service, address, *listeners):
     return "service %s {\n%s}\n" % (service, body)
 
 
+# -- processes (also used by tests/harness/oauth2_mail.py) ------------------------------------
+
+
+def read_pid(path):
+    try:
+        return int(Path(path).read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def alive(pid):
+    """pid runs (a zombie waiting for init to reap it counts as gone)."""
+    try:
+        state = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def children(pid):
+    """Pids of the processes whose parent is pid (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                # /proc/<pid>/stat: pid (comm) state ppid ...; comm may contain spaces
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+def wait_gone(pid, seconds):
+    if not pid:
+        return True
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def kill(pid, sig=signal.SIGKILL, wait=5):
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
+    if not wait_gone(pid, wait) and sig != signal.SIGKILL:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def stop_postfix_and_dovecot(postfix_conf, postfix_pid, dovecot_pid):
+    """Stop a Postfix instance (config directory *postfix_conf*, None if not started; *postfix_pid* its
+    master's pid) and a Dovecot master (*dovecot_pid*, None if not started). Both are asked to stop
+    first, then waited for: the shutdowns overlap."""
+    if postfix_conf is not None:
+        subprocess.run(
+            [POSTFIX, "-c", str(postfix_conf), "stop"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    if dovecot_pid:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(dovecot_pid, signal.SIGTERM)
+    # Dovecot's idle login processes wait 5 s for services that already stopped;
+    # after a short grace period our instance's processes are killed, by pid.
+    if dovecot_pid and not wait_gone(dovecot_pid, 1):
+        for pid in [*children(dovecot_pid), dovecot_pid]:
+            kill(pid, wait=0)
+    for pid in (postfix_pid, dovecot_pid):
+        if pid and not wait_gone(pid, 10):
+            kill(pid)
+
+
 class MailServerError(RuntimeError):
     """The servers could not be set up or started; the message says why and where the logs are."""
 
@@ -221,30 +297,13 @@ class MailServer:
 
     def stop(self, keep=None):
         """Stop both servers (only the processes this object started); remove the workdir unless kept."""
-        # Both are asked to stop first, then waited for: the shutdowns overlap.
-        postfix_pid = None
+        postfix_conf = postfix_pid = None
         if self._postfix_started:
             self._postfix_started = False
-            postfix_pid = self._read_pid(self.postfix_dir / "queue" / "pid" / "master.pid")
-            subprocess.run(
-                [POSTFIX, "-c", str(self.postfix_conf), "stop"],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
+            postfix_conf = self.postfix_conf
+            postfix_pid = read_pid(self.postfix_dir / "queue" / "pid" / "master.pid")
         dovecot_pid, self._dovecot_pid = self._dovecot_pid, None
-        if dovecot_pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(dovecot_pid, signal.SIGTERM)
-        # Dovecot's idle login processes wait 5 s for services that already stopped;
-        # after a short grace period our instance's processes are killed, by pid.
-        if dovecot_pid and not self._wait_gone(dovecot_pid, 1):
-            for pid in [*self._children(dovecot_pid), dovecot_pid]:
-                self._kill(pid, wait=0)
-        for pid in (postfix_pid, dovecot_pid):
-            if pid and not self._wait_gone(pid, 10):
-                self._kill(pid)
+        stop_postfix_and_dovecot(postfix_conf, postfix_pid, dovecot_pid)
         if keep is None:
             keep = os.environ.get("MAILSERVER_KEEP") == "1"
         if self._own_workdir and not keep:
@@ -253,10 +312,10 @@ class MailServer:
     def attach(self):
         """Adopt the daemons that an earlier start() in this workdir left running (another process,
         e.g. the command line's start), so that stop() stops them. True if any runs."""
-        postfix_pid = self._read_pid(self.postfix_dir / "queue" / "pid" / "master.pid")
-        self._postfix_started = bool(postfix_pid and self._alive(postfix_pid))
-        dovecot_pid = self._read_pid(self.dovecot_dir / "run" / "master.pid")
-        self._dovecot_pid = dovecot_pid if dovecot_pid and self._alive(dovecot_pid) else None
+        postfix_pid = read_pid(self.postfix_dir / "queue" / "pid" / "master.pid")
+        self._postfix_started = bool(postfix_pid and alive(postfix_pid))
+        dovecot_pid = read_pid(self.dovecot_dir / "run" / "master.pid")
+        self._dovecot_pid = dovecot_pid if dovecot_pid and alive(dovecot_pid) else None
         return self._postfix_started or self._dovecot_pid is not None
 
     def wait_ready(self, timeout=20.0):
@@ -294,52 +353,6 @@ class MailServer:
         return "\n".join(out)
 
     # -- helpers -------------------------------------------------------------------
-
-    @staticmethod
-    def _read_pid(path):
-        try:
-            return int(Path(path).read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            return None
-
-    @staticmethod
-    def _alive(pid):
-        """pid runs (a zombie waiting for init to reap it counts as gone)."""
-        try:
-            state = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            return False
-        return state != "Z"
-
-    @staticmethod
-    def _children(pid):
-        """Pids of the processes whose parent is pid (from /proc)."""
-        children = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError, IndexError, ValueError):
-                    # /proc/<pid>/stat: pid (comm) state ppid ...; comm may contain spaces
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    if int(fields[1]) == pid:
-                        children.append(int(entry.name))
-        return children
-
-    def _wait_gone(self, pid, seconds):
-        if not pid:
-            return True
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if not self._alive(pid):
-                return True
-            time.sleep(0.05)
-        return False
-
-    def _kill(self, pid, sig=signal.SIGKILL, wait=5):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, sig)
-        if not self._wait_gone(pid, wait) and sig != signal.SIGKILL:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
 
     def _run(self, args):
         """Run a command; its output goes to a file, not a pipe: the daemons it starts inherit it."""
@@ -478,7 +491,7 @@ pop3_uidl_format = %08Xu%08Xv
         pid_file = self.dovecot_dir / "run" / "master.pid"
         end = time.monotonic() + 10
         while time.monotonic() < end:
-            pid = self._read_pid(pid_file)
+            pid = read_pid(pid_file)
             if pid:
                 self._dovecot_pid = pid
                 return

@@ -37,7 +37,6 @@ import json
 import os
 import pwd
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -54,6 +53,8 @@ from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+
+from harness.mailserver import read_pid, stop_postfix_and_dovecot
 
 POSTFIX = "/usr/sbin/postfix"
 DOVECOT = "/usr/sbin/dovecot"
@@ -335,29 +336,13 @@ class OAuth2MailServers:
         if self.token_server:
             self.token_server.stop()
             self.token_server = None
-        postfix_pid = None
+        postfix_conf = postfix_pid = None
         if self._postfix_started:
             self._postfix_started = False
-            postfix_pid = self._read_pid(self.postfix_dir / "queue" / "pid" / "master.pid")
-            subprocess.run(
-                [POSTFIX, "-c", str(self.postfix_conf), "stop"],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
+            postfix_conf = self.postfix_conf
+            postfix_pid = read_pid(self.postfix_dir / "queue" / "pid" / "master.pid")
         dovecot_pid, self._dovecot_pid = self._dovecot_pid, None
-        if dovecot_pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(dovecot_pid, signal.SIGTERM)
-            if not self._wait_gone(dovecot_pid, 1):
-                for pid in [*self._children(dovecot_pid), dovecot_pid]:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
-        for pid in (postfix_pid, dovecot_pid):
-            if pid and not self._wait_gone(pid, 10):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+        stop_postfix_and_dovecot(postfix_conf, postfix_pid, dovecot_pid)
         if keep is None:
             keep = os.environ.get("OAUTH2MAIL_KEEP") == "1"
         if self._own_workdir and not keep:
@@ -381,48 +366,14 @@ class OAuth2MailServers:
                     "%s failed (exit %d): %s" % (" ".join(map(str, args)), proc.returncode, out.read())
                 )
 
-    @staticmethod
-    def _read_pid(path):
-        try:
-            return int(Path(path).read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            return None
-
     def _wait_pid(self, path):
         end = time.monotonic() + 10
         while time.monotonic() < end:
-            pid = self._read_pid(path)
+            pid = read_pid(path)
             if pid:
                 return pid
             time.sleep(0.05)
         raise OAuth2MailError("no %s; %s" % (path, self.logs()))
-
-    @staticmethod
-    def _alive(pid):
-        try:
-            state = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            return False
-        return state != "Z"
-
-    def _wait_gone(self, pid, seconds):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if not self._alive(pid):
-                return True
-            time.sleep(0.05)
-        return False
-
-    @staticmethod
-    def _children(pid):
-        children = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError, IndexError, ValueError):
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    if int(fields[1]) == pid:
-                        children.append(int(entry.name))
-        return children
 
     def _wait_ready(self, timeout):
         deadline = time.monotonic() + timeout
