@@ -116,10 +116,9 @@ def main():
         [docker, "inspect", "--type", "container", "--format", "{{json .Config.Env}}", params["container"]]
     )
     if rc != 0:
-        module.fail_json(
-            msg="%s inspect %s failed: %s"
-            % (params["docker"], params["container"], (err or out).strip() or "exit status %d" % rc)
-        )
+        # stderr only: what inspect printed on stdout may be the container's environment, secrets included
+        reason = err.strip() or "exit status %d" % rc
+        module.fail_json(msg="%s inspect %s failed: %s" % (params["docker"], params["container"], reason))
     try:
         container_env = json.loads(out)
     except ValueError:

@@ -526,3 +526,19 @@ def test_container_env_info_reads_the_env_file_as_docker_does():
     assert differing(values, ["PATH=/usr/bin", "LIFERAY_A=1", "LIFERAY_B=x=y", "LIFERAY_D="]) == ["LIFERAY_B"]
     assert differing(values, ["LIFERAY_A=1", "LIFERAY_B=x=y "]) == ["LIFERAY_D"]
     assert differing(values, None) == ["LIFERAY_A", "LIFERAY_B", "LIFERAY_D"]
+
+
+def test_container_env_info_never_shows_what_a_failed_inspect_printed(run_module, tmp_path):
+    # a docker inspect that prints the environment and fails with nothing on stderr: the message says
+    # how it failed, not what it printed (the environment holds the passwords)
+    from ansible_collections.liferay_ops.mail.plugins.modules import container_env_info
+
+    docker = tmp_path / "docker"
+    docker.write_text('#!/bin/sh\necho \'["LIFERAY_MAIL_PASSWORD=%s"]\'\nexit 3\n' % SMTP_PASSWORD, encoding="utf-8")
+    docker.chmod(0o755)
+    env_file = tmp_path / "liferay.env"
+    env_file.write_text("LIFERAY_MAIL_PASSWORD=%s\n" % SMTP_PASSWORD, encoding="utf-8")
+    result = run_module(container_env_info, container="liferay-1", env_file=str(env_file), docker=str(docker))
+    assert result["failed"] is True
+    assert "inspect liferay-1 failed: exit status 3" in result["msg"]
+    assert SMTP_PASSWORD not in result["_printed"]
