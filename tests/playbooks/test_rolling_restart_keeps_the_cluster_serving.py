@@ -534,7 +534,7 @@ def test_container_env_info_never_shows_what_a_failed_inspect_printed(run_module
     from ansible_collections.liferay_ops.mail.plugins.modules import container_env_info
 
     docker = tmp_path / "docker"
-    docker.write_text('#!/bin/sh\necho \'["LIFERAY_MAIL_PASSWORD=%s"]\'\nexit 3\n' % SMTP_PASSWORD, encoding="utf-8")
+    docker.write_text("#!/bin/sh\necho '[\"LIFERAY_MAIL_PASSWORD=%s\"]'\nexit 3\n" % SMTP_PASSWORD, encoding="utf-8")
     docker.chmod(0o755)
     env_file = tmp_path / "liferay.env"
     env_file.write_text("LIFERAY_MAIL_PASSWORD=%s\n" % SMTP_PASSWORD, encoding="utf-8")
