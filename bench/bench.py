@@ -185,6 +185,19 @@ class DemoMailServer:
         subprocess.run([sys.executable, str(DEMO), "stop", "--state-dir", str(self.state)], capture_output=True)
 
 
+# the playbooks measured, by key: (label, playbook)
+VARIANTS = {
+    "floor": ("floor (ping)", ROOT / "bench" / "floor.yml"),
+    "baseline": ("baseline (lineinfile + wait_for)", ROOT / "bench" / "baseline.yml"),
+    "role": ("role", ROOT / "playbooks" / "site.yml"),
+    # three pings: the role's module runs and nothing else (what Ansible charges for them)
+    "pings": ("3 x ping (the role's module runs)", ROOT / "bench" / "module_runs.yml"),
+    # the same under Mitogen's strategy (PyPI mitogen, optional: --ssh-variants ...,floor-mitogen,role-mitogen)
+    "floor-mitogen": ("floor (ping), Mitogen", ROOT / "bench" / "floor.yml"),
+    "role-mitogen": ("role, Mitogen", ROOT / "playbooks" / "site.yml"),
+}
+
+
 # --------------------------------------------------------------------------- 1. converge
 
 
@@ -196,11 +209,7 @@ def bench_converge(host_counts, forks, smoke, repeats):
         tmp = Path(tmp)
         with DemoMailServer(tmp) as mail:
             group_vars = settings(mail.smtp_port, mail.pop_port)
-            variants = {
-                "floor (ping)": ROOT / "bench" / "floor.yml",
-                "baseline (lineinfile + wait_for)": ROOT / "bench" / "baseline.yml",
-                "role": ROOT / "playbooks" / "site.yml",
-            }
+            variants = dict(VARIANTS[key] for key in ("floor", "baseline", "role"))
             for count in host_counts:
                 figures = {}
                 for attempt in range(repeats):
@@ -279,17 +288,6 @@ def print_converge_row(count, forks, figures):
 
 
 # --------------------------------------------------------------------------- 1b. over SSH
-
-VARIANTS = {
-    "floor": ("floor (ping)", ROOT / "bench" / "floor.yml"),
-    "baseline": ("baseline (lineinfile + wait_for)", ROOT / "bench" / "baseline.yml"),
-    "role": ("role", ROOT / "playbooks" / "site.yml"),
-    # three pings: the role's module runs and nothing else (what Ansible charges for them)
-    "pings": ("3 x ping (the role's module runs)", ROOT / "bench" / "module_runs.yml"),
-    # the same under Mitogen's strategy (PyPI mitogen, optional: --ssh-variants ...,floor-mitogen,role-mitogen)
-    "floor-mitogen": ("floor (ping), Mitogen", ROOT / "bench" / "floor.yml"),
-    "role-mitogen": ("role, Mitogen", ROOT / "playbooks" / "site.yml"),
-}
 
 
 def mitogen_env():
